@@ -1,0 +1,97 @@
+"""Recognition finds the right spans and rejects look-alikes."""
+
+import pytest
+
+from timeline.extraction.recognition import find_mentions
+
+
+def spans(text: str) -> list[str]:
+    return [m.text for m in find_mentions(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lavrov arrived in Turkey on Wednesday.", ["Wednesday"]),
+        ("It started on February 24.", ["February 24"]),
+        ("It happened on 9 March 2022 in Kyiv.", ["9 March 2022"]),
+        ("It happened on March 9, 2022.", ["March 9, 2022"]),
+        ("Filed 2022-03-09 at noon.", ["2022-03-09"]),
+        ("Prices fell in March 2022.", ["March 2022"]),
+        ("They met last Friday and will meet next week.", ["last Friday", "next week"]),
+        ("Sales rose in 2009 and mid-2019.", ["2009", "mid-2019"]),
+        ("It grew in the 1990s.", ["the 1990s"]),
+        ("Results for Q3 2022 and the third quarter of 2022.", ["Q3 2022", "the third quarter of 2022"]),
+        ("The talks run 12-13 April.", ["12-13 April"]),
+        ("Voting runs from May to July.", ["May to July"]),
+        ("Output fell between 2019 and 2021.", ["2019 and 2021"]),
+        ("He was seen two days ago.", ["two days ago"]),
+        ("Shares rose earlier this month.", ["earlier this month"]),
+        ("He came back Wednesday morning.", ["Wednesday morning"]),
+        ("It has grown over the past three years.", ["the past three years"]),
+        ("They meet every Monday and publish weekly.", ["every Monday", "weekly"]),
+        ("He left the previous day.", ["the previous day"]),
+        ("It was called off a week later.", ["a week later"]),
+        ("Prices are high now.", ["now"]),
+        ("Polls open in spring 2021.", ["spring 2021"]),
+    ],
+)
+def test_it_finds_the_expression_without_its_preposition(text, expected):
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are working to prevent a tragedy.",
+        "we will see.",
+        "They may go home and it may rain.",
+        "Protesters joined a march through the city.",
+        "He will March into the hall.",
+        "The sun rose.",
+        "It took a second to load.",
+        "He scored in the second half.",
+        "It costs $27 and rose 27% or 10 percent.",
+        "The score was 3-1.",
+        "More than two million people left.",
+        "It was the worst since World War II.",
+        "The Sunday Times and the Sunday Telegraph reported it.",
+        "Remembering 9/11 matters.",
+        "About 1,500 troops and 1,000 people.",
+        "Call 555-2022 or 0171 2009 1999.",
+        "Upgrade to version 3.11 now.",
+        "They hired 2000 people.",
+        "Model 1984 was popular.",
+        "Theresa May said so.",
+        "Prices will fall sharply.",
+    ],
+)
+def test_look_alikes_are_not_dates(text):
+    dated = [m for m in find_mentions(text) if m.kind not in ("vague",)]
+    assert dated == []
+
+
+def test_a_march_on_sunday_has_only_sunday():
+    assert spans("There was a march on Sunday.") == ["Sunday"]
+
+
+def test_may_is_a_month_in_a_dating_context():
+    assert spans("The vote is in May.") == ["May"]
+    assert spans("It was held on May 5.") == ["May 5"]
+    assert spans("Sales in April and May rose.") == ["April", "May"]
+
+
+def test_a_twelve_hour_ceasefire_is_a_duration_not_a_date():
+    [mention] = find_mentions("They agreed to a 12-hour ceasefire.")
+    assert (mention.text, mention.kind) == ("12-hour", "duration")
+
+
+def test_mention_offsets_point_into_the_original_text():
+    text = "On Thursday,\tTurkey will host talks; on 9 March 2022 they met."
+    for mention in find_mentions(text):
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_recognition_stays_fast_on_long_runs_of_lookalikes():
+    for text in ("1" * 200_000, "May " * 50_000, "in 2020 " * 25_000, "the " * 50_000):
+        find_mentions(text)

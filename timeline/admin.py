@@ -1,0 +1,253 @@
+"""Django admin as the editors' workbench: correct dates, verify or reject, re-extract."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from timeline import services
+from timeline.models import Article, Entity, Event, Source, Story
+
+
+def evidence_html(event: Event, text: str) -> str:
+    """The event's sentence with its temporal expression highlighted; all text escaped."""
+    sentence_start, sentence_end = event.sentence_start, event.sentence_end
+    timex_start, timex_end = event.timex_start, event.timex_end
+    if not (0 <= sentence_start <= timex_start < timex_end <= sentence_end <= len(text)):
+        return format_html("<span>{}</span>", event.text)
+    return format_html(
+        '<span class="evidence">{}<mark style="background:#ffe08a;padding:0 2px">{}</mark>{}</span>',
+        text[sentence_start:timex_start],
+        text[timex_start:timex_end],
+        text[timex_end:sentence_end],
+    )
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "article_count", "event_count", "timeline_link")
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_articles=Count("articles", distinct=True),
+                n_events=Count("events", filter=~Q(events__status="rejected"), distinct=True),
+            )
+        )
+
+    @admin.display(description="articles", ordering="n_articles")
+    def article_count(self, story: Story) -> int:
+        return story.n_articles
+
+    @admin.display(description="events", ordering="n_events")
+    def event_count(self, story: Story) -> int:
+        return story.n_events
+
+    @admin.display(description="timeline")
+    def timeline_link(self, story: Story) -> str:
+        return format_html('<a href="{}">view</a>', story.get_absolute_url())
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "homepage")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "aliases", "event_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entity]:
+        return super().get_queryset(request).annotate(n_events=Count("events"))
+
+    @admin.display(description="events", ordering="n_events")
+    def event_count(self, entity: Entity) -> int:
+        return entity.n_events
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("evidence", "date", "precision", "end_date", "status")
+    readonly_fields = ("evidence",)
+    ordering = ("sentence_start", "timex_start")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).select_related("article")
+
+    @admin.display(description="evidence")
+    def evidence(self, event: Event) -> str:
+        return evidence_html(event, event.article.text)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # events come from the text; correct them, don't invent them here
+
+
+@admin.action(description="Re-extract events (editors' corrections are kept)")
+def reextract_articles(modeladmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+    summary = services.articles_reextract(articles=queryset.select_related("story"))
+    _report_reextraction(modeladmin, request, summary)
+
+
+def _report_reextraction(modeladmin, request, summary: services.ExtractionSummary) -> None:
+    modeladmin.message_user(
+        request,
+        f"Re-extracted: {summary.created} new, {summary.updated} refreshed, "
+        f"{summary.retired} retired, {summary.kept} kept as editors left them.",
+        messages.SUCCESS,
+    )
+    if summary.error:
+        modeladmin.message_user(request, f"Extraction failed: {summary.error}", messages.ERROR)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "story", "source", "published", "extraction_status", "event_count")
+    list_filter = ("story", "extraction_status", "language", "source")
+    list_select_related = ("story", "source")
+    search_fields = ("title", "url", "text")
+    date_hierarchy = "published"
+    autocomplete_fields = ("story", "source")
+    readonly_fields = ("content_hash", "extraction_status", "extraction_error", "extracted_at")
+    fieldsets = (
+        (None, {"fields": ("story", "title", "source", "url", "published", "language")}),
+        ("Text", {"fields": ("text",)}),
+        (
+            "Extraction",
+            {
+                "fields": ("extraction_status", "extraction_error", "extracted_at", "content_hash"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (EventInline,)
+    actions = (reextract_articles,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_events=Count("events", filter=~Q(events__status="rejected")))
+        )
+
+    @admin.display(description="events", ordering="n_events")
+    def event_count(self, article: Article) -> int:
+        return article.n_events
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        services.article_save_edit(article=obj, changed_fields=form.changed_data, created=not change)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Extract after the inline corrections are saved, so re-extraction sees and keeps them.
+        if not change or {"text", "published", "language"} & set(form.changed_data):
+            summary = services.article_extract_events(article=form.instance)
+            _report_reextraction(self, request, summary)
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not Event:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form.instance.pk:
+                services.event_save_edit(
+                    event=inline_form.save(commit=False), changed_fields=inline_form.changed_data
+                )
+        return None
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = (
+        "evidence",
+        "date",
+        "precision",
+        "status",
+        "source",
+        "article_link",
+        "confidence",
+    )
+    list_display_links = ("evidence",)
+    list_editable = ("date", "precision", "status")
+    list_filter = ("story", "status", "precision", "source", "rule")
+    list_select_related = ("article", "source")
+    list_per_page = 50
+    date_hierarchy = "date"
+    search_fields = ("text", "timex_text", "article__title")
+    autocomplete_fields = ("entities",)
+    readonly_fields = (
+        "evidence",
+        "article_link",
+        "timex_text",
+        "timex_value",
+        "rule",
+        "explanation",
+        "confidence",
+        "edited_fields",
+    )
+    fieldsets = (
+        (None, {"fields": ("evidence", "article_link")}),
+        ("Correction", {"fields": ("date", "precision", "end_date", "status", "text", "entities")}),
+        (
+            "How it was extracted",
+            {
+                "fields": (
+                    "timex_text",
+                    "timex_value",
+                    "rule",
+                    "explanation",
+                    "confidence",
+                    "edited_fields",
+                )
+            },
+        ),
+    )
+    actions = ("verify", "reject", "reextract")
+
+    @admin.display(description="evidence")
+    def evidence(self, event: Event) -> str:
+        return evidence_html(event, event.article.text)
+
+    @admin.display(description="article", ordering="article__published")
+    def article_link(self, event: Event) -> str:
+        url = reverse("admin:timeline_article_change", args=[event.article_id])
+        return format_html(
+            '<a href="{}">{}</a> <span style="color:#666">({})</span>',
+            url,
+            event.article.title,
+            event.article.published.isoformat(),
+        )
+
+    def save_model(self, request, obj: Event, form, change: bool) -> None:
+        services.event_save_edit(event=obj, changed_fields=form.changed_data)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an event is evidence from an article; it is extracted, then corrected
+
+    @admin.action(description="Verify selected events", permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        n = services.events_set_status(events=queryset, status=Event.Status.VERIFIED)
+        self.message_user(request, f"Verified {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Reject selected events (hidden from the timeline)", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        n = services.events_set_status(events=queryset, status=Event.Status.REJECTED)
+        self.message_user(request, f"Rejected {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Re-extract these events' articles", permissions=["change"])
+    def reextract(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        articles = Article.objects.filter(pk__in=queryset.values("article_id"))
+        _report_reextraction(self, request, services.articles_reextract(articles=articles))

@@ -1,0 +1,85 @@
+"""The extraction pipeline: text and publication date in, timexes and dated events out."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import logging
+
+from .events import deduplicate, make_event
+from .recognition import Mention, find_mentions, previous_word
+from .resolution import Context, Resolution, resolve
+from .sentences import split_sentences
+from .tense import Tense, clause_tense
+from .types import Event, ExtractionResult, Precision, Sentence, Timex
+
+logger = logging.getLogger(__name__)
+
+_PREPOSITIONS = frozenset("on in since at by until till from during before after of".split())
+
+
+def extract(text: str, published: datetime.date, lang: str = "en") -> ExtractionResult:
+    """Find the temporal expressions in `text` and the events they date.
+
+    `published` anchors every relative expression ("on Sunday", "last month"); pass a date
+    (a datetime is accepted and cut to its date). `lang` only decides the order of numeric
+    dates: "en" reads 3/9/2022 as March 9, "en-GB" and other languages as 3 September.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if isinstance(published, datetime.datetime):
+        published = published.date()
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    timexes: list[Timex] = []
+    events: list[Event] = []
+    anchor: datetime.date | None = None
+    for mention in find_mentions(text):
+        sentence = _sentence_of(sentences, starts, mention)
+        resolution = _resolve_safely(mention, sentence, text, published, lang, anchor)
+        if resolution is None:
+            continue
+        timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
+        timexes.append(timex)
+        resolved = resolution.resolved
+        if resolved is not None and resolved.precision is Precision.DAY:
+            anchor = resolved.date
+        if sentence is not None and (event := make_event(sentence, timex, resolved)):
+            events.append(event)
+    return ExtractionResult(timexes=timexes, events=deduplicate(events))
+
+
+def _sentence_of(sentences: list[Sentence], starts: list[int], mention: Mention) -> Sentence | None:
+    index = bisect.bisect_right(starts, mention.start) - 1
+    if index < 0:
+        return None
+    sentence = sentences[index]
+    return sentence if mention.start < sentence.end else None
+
+
+def _resolve_safely(
+    mention: Mention,
+    sentence: Sentence | None,
+    text: str,
+    published: datetime.date,
+    lang: str,
+    anchor: datetime.date | None,
+) -> Resolution | None:
+    tense = Tense.UNKNOWN
+    if sentence is not None:
+        start = mention.start - sentence.start
+        tense = clause_tense(sentence.text, start, start + len(mention.text))
+    before = previous_word(text, mention.start)
+    context = Context(
+        published=published,
+        tense=tense,
+        anchor=anchor,
+        lang=lang or "en",
+        preposition=before if before in _PREPOSITIONS else "",
+    )
+    try:
+        return resolve(mention, context)
+    except (ValueError, OverflowError, KeyError) as error:
+        # Dates pushed outside 1..9999 or odd matches: skip the one expression, keep the text.
+        logger.debug("could not resolve %r: %s", mention.text, error)
+        return None

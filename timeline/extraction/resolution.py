@@ -1,0 +1,764 @@
+"""Turn a recognised expression into a TIMEX3 value and, when it names a period, a date.
+
+Absolute dates go through dateparser (see `periods.parse_absolute`). Relative ones (weekdays,
+"yesterday", "last month", "three weeks ago", year-less "February 24") are anchored here by
+hand, because they depend on the publication date and the tense of the sentence, which
+dateparser cannot see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .periods import (
+    add_months,
+    format_quantity,
+    month_end,
+    number_value,
+    parse_absolute,
+    quarter_of,
+    quarter_start,
+    safe_date,
+    week_monday,
+    week_value,
+)
+from .recognition import Mention
+from .tense import Tense
+from .types import Precision, ResolvedDate
+from .vocabulary import (
+    MONTH_NAMES,
+    MONTHS,
+    ORDINALS,
+    PARTS_OF_DAY,
+    SEASONS,
+    UNITS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+)
+
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an expression is resolved against."""
+
+    published: datetime.date
+    tense: Tense = Tense.UNKNOWN
+    # The last day-precise date mentioned before the expression ("the next day" hangs on it).
+    anchor: datetime.date | None = None
+    lang: str = "en"
+    # The word before the expression, for explanations ("on Sunday").
+    preposition: str = ""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    type: str
+    value: str
+    resolved: ResolvedDate | None = None
+
+
+def resolve(mention: Mention, context: Context) -> Resolution | None:
+    """Resolve `mention`; None means it turned out not to be a temporal expression."""
+    return _RESOLVERS[mention.kind](mention, context)
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def _explain(context: Context, mention: Mention, reason: str, result: str) -> str:
+    published = context.published
+    weekday = WEEKDAY_NAMES[published.weekday()][:3]
+    phrase = f"{context.preposition} {mention.text}" if context.preposition else mention.text
+    tense = f", {context.tense} tense" if context.tense is not Tense.UNKNOWN else ""
+    return (
+        f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
+    )
+
+
+def _dated(
+    mention: Mention,
+    context: Context,
+    *,
+    value: str,
+    date: datetime.date,
+    precision: Precision,
+    rule: str,
+    reason: str,
+    confidence: float,
+    end_date: datetime.date | None = None,
+    type_: str = "DATE",
+) -> Resolution:
+    explanation = _explain(context, mention, reason, value)
+    resolved = ResolvedDate(date, precision, rule, explanation, confidence, end_date)
+    return Resolution(type_, value, resolved)
+
+
+def _pick(candidates: list[int], now: int, tense: Tense) -> int:
+    """Choose among yearly repetitions of a period (as ordinal indexes) by tense.
+
+    Past: the latest one not after now; future: the earliest one not before now; otherwise
+    the nearest, preferring the past on a tie (news mostly reports what happened).
+    """
+    if tense is Tense.PAST:
+        earlier = [c for c in candidates if c <= now]
+        if earlier:
+            return max(earlier)
+    elif tense is Tense.FUTURE:
+        later = [c for c in candidates if c >= now]
+        if later:
+            return min(later)
+    return min(candidates, key=lambda c: (abs(c - now), c > now))
+
+
+def _tense_reason(tense: Tense, what: str) -> str:
+    if tense is Tense.PAST:
+        return f"latest {what} on or before publication"
+    if tense is Tense.FUTURE:
+        return f"first {what} on or after publication"
+    return f"{what} nearest to publication"
+
+
+def _date_order(lang: str) -> str:
+    # Plain "en" is read the US way (month first); British English and other languages day first.
+    return "MDY" if lang.lower() in ("en", "en-us") else "DMY"
+
+
+def _year(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _relative_year(word: str | None, published: datetime.date) -> int | None:
+    shift = {"last": -1, "this": 0, "the": 0, "next": 1}.get((word or "").lower())
+    return None if shift is None else published.year + shift
+
+
+def _month_number(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+# Absolute dates --------------------------------------------------------------------------
+
+
+def _resolve_iso(mention: Mention, context: Context) -> Resolution | None:
+    date = parse_absolute(mention.text, ("day", "month", "year"))
+    if date is None:
+        return None
+    return _absolute(mention, context, date, "ISO date")
+
+
+def _resolve_numeric(mention: Mention, context: Context) -> Resolution | None:
+    order = _date_order(context.lang)
+    date = parse_absolute(mention.text, ("day", "month", "year"), order)
+    if date is None:
+        return None
+    return _absolute(mention, context, date, f"numeric date read {order[:2]}")
+
+
+def _absolute(mention: Mention, context: Context, date: datetime.date, how: str) -> Resolution:
+    return _dated(
+        mention,
+        context,
+        value=date.isoformat(),
+        date=date,
+        precision=Precision.DAY,
+        rule="absolute",
+        reason=how,
+        confidence=0.95,
+    )
+
+
+def _resolve_day_and_month(mention: Mention, context: Context) -> Resolution | None:
+    month = _month_number(mention.get("mon") or "")
+    day_text = (mention.get("d") or "").rstrip("stndrh")
+    year = _year(mention.get("y"))
+    text = f"{day_text} {MONTH_NAMES[month - 1]}" + (f" {year}" if year else "")
+    parsed = parse_absolute(text, ("day", "month", "year") if year else ("day", "month"))
+    if parsed is None:
+        return None
+    if year:
+        return _absolute(mention, context, parsed, "full date")
+    date = _year_for_day(parsed.month, parsed.day, context)
+    if date is None:
+        return None
+    what = f"{MONTH_NAMES[parsed.month - 1]} {parsed.day}"
+    return _dated(
+        mention,
+        context,
+        value=date.isoformat(),
+        date=date,
+        precision=Precision.DAY,
+        rule="month-day",
+        reason=_tense_reason(context.tense, what),
+        confidence=0.85 if context.tense is not Tense.UNKNOWN else 0.75,
+    )
+
+
+def _year_for_day(month: int, day: int, context: Context) -> datetime.date | None:
+    years = range(context.published.year - 1, context.published.year + 2)
+    dates = [d for y in years if (d := safe_date(y, month, day))]
+    if not dates:
+        return None
+    chosen = _pick([d.toordinal() for d in dates], context.published.toordinal(), context.tense)
+    return datetime.date.fromordinal(chosen)
+
+
+def _year_for_month(month: int, context: Context) -> int:
+    published = context.published
+    now = published.year * 12 + published.month - 1
+    candidates = [y * 12 + month - 1 for y in range(published.year - 1, published.year + 2)]
+    return _pick(candidates, now, context.tense) // 12
+
+
+def _resolve_day_range(mention: Mention, context: Context) -> Resolution | None:
+    month = _month_number(mention.get("mon") or "")
+    first = int((mention.get("d1") or "0").rstrip("stndrh"))
+    last = int((mention.get("d2") or "0").rstrip("stndrh"))
+    year = _year(mention.get("y"))
+    if year is None:
+        start = _year_for_day(month, first, context)
+        year = start.year if start else context.published.year
+    start, end = safe_date(year, month, first), safe_date(year, month, last)
+    if start is None or end is None or end <= start:
+        return None
+    return _dated(
+        mention,
+        context,
+        value=start.isoformat(),
+        date=start,
+        end_date=end,
+        precision=Precision.DAY,
+        rule="range",
+        reason=f"days {first} to {last} of {MONTH_NAMES[month - 1]} {year}",
+        confidence=0.85,
+    )
+
+
+def _resolve_month_range(mention: Mention, context: Context) -> Resolution | None:
+    first = _month_number(mention.get("mon1") or "")
+    last = _month_number(mention.get("mon2") or "")
+    first_year = _year(mention.get("y1")) or _year(mention.get("y2"))
+    if mention.get("y1") is None and mention.get("y2") and last < first:
+        first_year = int(mention.get("y2") or 0) - 1
+    if first_year is None:
+        first_year = _year_for_month(first, context)
+    last_year = _year(mention.get("y2")) or (first_year if last >= first else first_year + 1)
+    start = datetime.date(first_year, first, 1)
+    end = month_end(datetime.date(last_year, last, 1))
+    if end <= start:
+        return None
+    return _dated(
+        mention,
+        context,
+        value=f"{first_year:04d}-{first:02d}",
+        date=start,
+        end_date=end,
+        precision=Precision.MONTH,
+        rule="range",
+        reason=f"{MONTH_NAMES[first - 1]} {first_year} to {MONTH_NAMES[last - 1]} {last_year}",
+        confidence=0.8,
+    )
+
+
+def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None:
+    first, last = int(mention.get("y1") or 0), int(mention.get("y2") or 0)
+    if last <= first:
+        return None
+    return _dated(
+        mention,
+        context,
+        value=f"{first:04d}",
+        date=datetime.date(first, 1, 1),
+        end_date=datetime.date(last, 12, 31),
+        precision=Precision.YEAR,
+        rule="range",
+        reason=f"years {first} to {last}",
+        confidence=0.85,
+    )
+
+
+def _resolve_month_year(mention: Mention, context: Context) -> Resolution | None:
+    month = _month_number(mention.get("mon") or "")
+    year = int(mention.get("y") or 0)
+    parsed = parse_absolute(f"{MONTH_NAMES[month - 1]} {year}", ("month", "year"))
+    if parsed is None:
+        return None
+    return _month_result(mention, context, parsed.year, parsed.month, "month and year", 0.95)
+
+
+def _month_result(
+    mention: Mention, context: Context, year: int, month: int, reason: str, confidence: float
+) -> Resolution:
+    return _dated(
+        mention,
+        context,
+        value=f"{year:04d}-{month:02d}",
+        date=datetime.date(year, month, 1),
+        precision=Precision.MONTH,
+        rule="month-name",
+        reason=reason,
+        confidence=confidence,
+    )
+
+
+def _resolve_month(mention: Mention, context: Context) -> Resolution | None:
+    month = _month_number(mention.get("mon") or "")
+    published = context.published
+    modifier = " ".join((mention.get("mod") or "").lower().split())
+    name = MONTH_NAMES[month - 1]
+    year = _relative_year(mention.get("rel"), published)
+    if year is not None:
+        reason = f"{name} of {(mention.get('rel') or '').lower()} year"
+    elif modifier in ("last", "late last"):
+        year = published.year if month < published.month else published.year - 1
+        reason = f"most recent {name} before the publication month"
+    elif modifier in ("next", "early next"):
+        year = published.year if month > published.month else published.year + 1
+        reason = f"first {name} after the publication month"
+    elif modifier.endswith("this"):
+        year, reason = published.year, f"{name} of the publication year"
+    else:
+        year = _year_for_month(month, context)
+        reason = _tense_reason(context.tense, name)
+    confidence = 0.8 if context.tense is not Tense.UNKNOWN or modifier else 0.7
+    return _month_result(mention, context, year, month, reason, confidence)
+
+
+# Years, decades, quarters, seasons -------------------------------------------------------
+
+
+def _resolve_year(mention: Mention, context: Context) -> Resolution | None:
+    year = int(mention.get("y") or 0)
+    return _dated(
+        mention,
+        context,
+        value=f"{year:04d}",
+        date=datetime.date(year, 1, 1),
+        precision=Precision.YEAR,
+        rule="year",
+        reason="explicit year",
+        confidence=0.9,
+    )
+
+
+def _resolve_decade(mention: Mention, context: Context) -> Resolution | None:
+    if mention.get("cd"):
+        return Resolution("DATE", mention.get("cd") or "")
+    digit = int(mention.get("d") or 0)
+    century = context.published.year // 100
+    # "the '90s" read in 2022 is the 1990s, not the 2090s.
+    if century * 100 + digit * 10 > context.published.year:
+        century -= 1
+    return Resolution("DATE", f"{century:02d}{digit}")
+
+
+def _resolve_quarter(mention: Mention, context: Context) -> Resolution | None:
+    published = context.published
+    quarter = int(mention.get("q") or ORDINALS[(mention.get("ord") or "").lower()])
+    year = _year(mention.get("y")) or _relative_year(mention.get("ty"), published)
+    rel = (mention.get("rel") or "").lower()
+    if year is not None:
+        reason = "quarter of an explicit year"
+    elif rel in ("last", "past", "previous"):
+        current = quarter_of(published)
+        year = published.year if quarter < current else published.year - 1
+        reason = "most recent such quarter before the current one"
+    else:
+        now = published.year * 4 + quarter_of(published) - 1
+        candidates = [y * 4 + quarter - 1 for y in range(published.year - 1, published.year + 2)]
+        year = _pick(candidates, now, context.tense) // 4
+        reason = _tense_reason(context.tense, f"Q{quarter}")
+    return _dated(
+        mention,
+        context,
+        value=f"{year:04d}-Q{quarter}",
+        date=quarter_start(year, quarter),
+        precision=Precision.QUARTER,
+        rule="quarter",
+        reason=reason,
+        confidence=0.8,
+    )
+
+
+def _resolve_half(mention: Mention, context: Context) -> Resolution | None:
+    half = ORDINALS[(mention.get("ord") or "").lower()]
+    year = _year(mention.get("y")) or _relative_year(mention.get("ty"), context.published)
+    return Resolution("DATE", f"{year:04d}-H{half}")
+
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _resolve_season(mention: Mention, context: Context) -> Resolution | None:
+    # A season is not a calendar period the timeline can store, so it is a timex only.
+    code = SEASONS[(mention.get("season") or "").lower()]
+    published = context.published
+    rel = " ".join((mention.get("rel") or "").lower().split())
+    year = _year(mention.get("y"))
+    if year is None:
+        start = _SEASON_START[code]
+        if rel == "last":
+            year = published.year if start + 3 <= published.month else published.year - 1
+        elif rel == "next":
+            year = published.year if start > published.month else published.year + 1
+        elif rel.startswith("this"):
+            year = published.year
+        else:
+            year = _year_for_month(start, context)
+    return Resolution("DATE", f"{year:04d}-{code}")
+
+
+# Weekdays and days around publication ----------------------------------------------------
+
+
+def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
+    published = context.published
+    target = WEEKDAYS[(mention.get("wd") or "").lower()]
+    name = WEEKDAY_NAMES[target]
+    modifier = (mention.get("mod") or "").lower()
+    back = (published.weekday() - target) % 7
+    ahead = (target - published.weekday()) % 7
+    confidence = 0.9
+    if modifier in ("last", "past"):
+        offset, reason = -(back or 7), f"{name} strictly before publication"
+    elif modifier in ("next", "coming"):
+        offset, reason = ahead or 7, f"first {name} strictly after publication"
+    elif back == 0:
+        offset, reason = 0, f"{name} is the publication day"
+    elif modifier == "this":
+        if context.tense is Tense.PAST:
+            offset, reason = -back, f"most recent {name}"
+        else:
+            offset, reason = ahead, f"{name} of the coming days"
+    elif context.tense is Tense.FUTURE:
+        offset, reason = ahead, f"next {name}"
+    else:
+        offset, reason = -back, f"most recent {name}"
+        if context.tense is not Tense.PAST:
+            confidence = 0.65
+    date = published + offset * DAY
+    return _day_result(mention, context, date, reason, "weekday", confidence)
+
+
+def _day_result(
+    mention: Mention,
+    context: Context,
+    date: datetime.date,
+    reason: str,
+    rule: str,
+    confidence: float,
+) -> Resolution:
+    part = (mention.get("part") or "").lower()
+    value = date.isoformat() + (f"T{PARTS_OF_DAY[part]}" if part else "")
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=Precision.DAY,
+        rule=rule,
+        reason=reason,
+        confidence=confidence,
+        type_="TIME" if part else "DATE",
+    )
+
+
+_DEICTIC_SHIFT = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+def _resolve_deictic(mention: Mention, context: Context) -> Resolution | None:
+    word = (mention.get("word") or "").lower()
+    date = context.published + _DEICTIC_SHIFT[word] * DAY
+    if word == "tonight":
+        mention = Mention(mention.start, mention.end, mention.text, mention.kind, {"part": "night"})
+    return _day_result(mention, context, date, word, "deictic", 0.95)
+
+
+def _resolve_part_of_day(mention: Mention, context: Context) -> Resolution | None:
+    rel = (mention.get("rel") or "").lower()
+    part = (mention.get("part") or "").lower()
+    shift = -1 if rel == "last" and part in ("night", "evening") else 0
+    date = context.published + shift * DAY
+    reason = "the previous night" if shift else f"{part} of the publication day"
+    return _day_result(mention, context, date, reason, "deictic", 0.9)
+
+
+# Units counted from publication or from an earlier date ----------------------------------
+
+
+def _shift(date: datetime.date, unit: str, amount: int) -> tuple[datetime.date, Precision, str]:
+    """Move `date` by `amount` units; return the period's first day, precision and value."""
+    if unit in ("day", "hour", "minute", "second"):
+        moved = date + amount * DAY if unit == "day" else date
+        return moved, Precision.DAY, moved.isoformat()
+    if unit in ("week", "fortnight"):
+        weeks = amount * (2 if unit == "fortnight" else 1)
+        monday = week_monday(date) + weeks * 7 * DAY
+        return monday, Precision.WEEK, week_value(monday)
+    if unit == "weekend":
+        saturday = week_monday(date) + (amount * 7 + 5) * DAY
+        year, week, _ = saturday.isocalendar()
+        return saturday, Precision.DAY, f"{year:04d}-W{week:02d}-WE"
+    if unit == "month":
+        first = add_months(date, amount)
+        return first, Precision.MONTH, f"{first.year:04d}-{first.month:02d}"
+    if unit == "quarter":
+        index = date.year * 4 + quarter_of(date) - 1 + amount
+        first = quarter_start(index // 4, index % 4 + 1)
+        return first, Precision.QUARTER, f"{first.year:04d}-Q{index % 4 + 1}"
+    years = amount * {"year": 1, "decade": 10, "century": 100}[unit]
+    first = datetime.date(date.year + years, 1, 1)
+    return first, Precision.YEAR, f"{first.year:04d}"
+
+
+def _unit(text: str | None) -> str:
+    word = (text or "").lower()
+    if word == "centuries":
+        return "century"
+    return word[:-1] if word.endswith("s") and word[:-1] in UNITS else word
+
+
+_RELATIVE_SHIFT = {
+    "last": -1,
+    "past": -1,
+    "the past": -1,
+    "previous": -1,
+    "this past": -1,
+    "this": 0,
+    "current": 0,
+    "the current": 0,
+    "the": 0,
+    "next": 1,
+    "coming": 1,
+    "the coming": 1,
+}
+
+
+def _resolve_relative(mention: Mention, context: Context) -> Resolution | None:
+    rel = " ".join((mention.get("rel") or "").lower().split())
+    unit = (mention.get("unit") or "").lower()
+    amount = _RELATIVE_SHIFT[rel]
+    published = context.published
+    if unit == "weekend":
+        return _resolve_weekend(mention, context, rel)
+    if unit in ("decade", "century"):
+        # Too coarse for the timeline: a value, no event.
+        if unit == "decade":
+            return Resolution("DATE", f"{published.year // 10 + amount:03d}")
+        return Resolution("DATE", f"{published.year // 100 + amount:02d}")
+    date, precision, value = _shift(published, unit, amount)
+    when = {-1: "previous", 0: "current", 1: "next"}[amount]
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=precision,
+        rule="relative-unit",
+        reason=f"{when} {unit} relative to publication",
+        confidence=0.9,
+    )
+
+
+def _resolve_weekend(mention: Mention, context: Context, rel: str) -> Resolution:
+    published = context.published
+    if rel == "the":
+        # "over the weekend": the one just past unless the sentence looks ahead.
+        on_weekend = published.weekday() >= 5
+        amount = 0 if on_weekend or context.tense is Tense.FUTURE else -1
+    else:
+        amount = _RELATIVE_SHIFT[rel]
+    saturday, _, value = _shift(published, "weekend", amount)
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=saturday,
+        end_date=saturday + DAY,
+        precision=Precision.DAY,
+        rule="relative-unit",
+        reason="weekend relative to publication",
+        confidence=0.75,
+    )
+
+
+def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
+    unit = _unit(mention.get("unit"))
+    direction = " ".join((mention.get("dir") or "").lower().split())
+    quantity = number_value(mention.get("num") or "")
+    from_publication = direction in ("ago", "hence", "from now")
+    sign = 1 if direction in ("later", "after", "hence", "from now") else -1
+    if quantity is None or quantity != int(quantity):
+        return Resolution("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF")
+    base = context.published if from_publication else (context.anchor or context.published)
+    date, precision, value = _shift(base, unit, sign * int(quantity))
+    if from_publication:
+        reason = f"{format_quantity(quantity)} {unit}(s) {direction} publication"
+    else:
+        reason = f"{format_quantity(quantity)} {unit}(s) {direction} {base.isoformat()}"
+    confidence = 0.85 if from_publication or context.anchor else 0.6
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=precision,
+        rule="relative-offset",
+        reason=reason,
+        confidence=confidence,
+    )
+
+
+def _resolve_in_offset(mention: Mention, context: Context) -> Resolution | None:
+    unit = _unit(mention.get("unit"))
+    quantity = number_value(mention.get("num") or "")
+    if context.tense is not Tense.FUTURE or quantity is None or quantity != int(quantity):
+        # "finished in three weeks" measures time; only a future clause counts forward.
+        return _resolve_duration(mention, context)
+    date, precision, value = _shift(context.published, unit, int(quantity))
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=precision,
+        rule="relative-offset",
+        reason=f"{format_quantity(quantity)} {unit}(s) after publication",
+        confidence=0.75,
+    )
+
+
+_ANCHOR_SHIFT = {
+    "previous": -1,
+    "preceding": -1,
+    "prior": -1,
+    "before": -1,
+    "next": 1,
+    "following": 1,
+    "after": 1,
+    "same": 0,
+}
+
+
+def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
+    which = (mention.get("which") or "").lower()
+    unit = (mention.get("unit") or "").lower()
+    amount = _ANCHOR_SHIFT[which]
+    base = context.anchor or context.published
+    if unit in PARTS_OF_DAY:
+        date = base + amount * DAY
+        mention = Mention(mention.start, mention.end, mention.text, mention.kind, {"part": unit})
+        reason = f"{which} {unit} after {base.isoformat()}"
+        return _day_result(mention, context, date, reason, "anchored", 0.7)
+    date, precision, value = _shift(base, unit, amount)
+    source = "the last date mentioned" if context.anchor else "publication (no earlier date)"
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=precision,
+        rule="anchored",
+        reason=f"{which} {unit} relative to {source} {base.isoformat()}",
+        confidence=0.7 if context.anchor else 0.55,
+    )
+
+
+# Durations, sets, vague references: timexes that never become events ---------------------
+
+
+def _duration_value(quantity: float | None, unit: str) -> str:
+    letter, is_time = UNITS[unit]
+    if unit == "fortnight" and quantity is not None:
+        quantity *= 2
+    amount = "X" if quantity is None else format_quantity(quantity)
+    return f"P{'T' if is_time else ''}{amount}{letter}"
+
+
+def _resolve_duration(mention: Mention, context: Context) -> Resolution | None:
+    unit = _unit(mention.get("unit"))
+    if unit not in UNITS:
+        return None
+    quantity = number_value(mention.get("num") or "")
+    return Resolution("DURATION", _duration_value(quantity, unit))
+
+
+_SET_ADVERBS = {
+    "daily": "P1D",
+    "nightly": "P1D",
+    "weekly": "P1W",
+    "monthly": "P1M",
+    "quarterly": "P3M",
+    "yearly": "P1Y",
+    "annually": "P1Y",
+    "hourly": "PT1H",
+}
+
+
+def _resolve_set(mention: Mention, context: Context) -> Resolution | None:
+    if mention.get("adv"):
+        return Resolution("SET", _SET_ADVERBS[(mention.get("adv") or "").lower()])
+    if mention.get("wd"):
+        weekday = WEEKDAYS[(mention.get("wd") or "").lower()] + 1
+        return Resolution("SET", f"XXXX-WXX-{weekday}")
+    word = _unit(mention.get("unit"))
+    if word.rstrip("s") in PARTS_OF_DAY:
+        return Resolution("SET", f"XXXX-XX-XXT{PARTS_OF_DAY[word.rstrip('s')]}")
+    if word.rstrip("s") == "weekend":
+        return Resolution("SET", "XXXX-WXX-WE")
+    num = (mention.get("num") or "").lower()
+    quantity = 2.0 if num == "other" else (number_value(num) if num else 1.0)
+    return Resolution("SET", _duration_value(quantity, word))
+
+
+_VAGUE_VALUES = {
+    "now": "PRESENT_REF",
+    "currently": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
+    "presently": "PRESENT_REF",
+    "the present": "PRESENT_REF",
+    "recently": "PAST_REF",
+    "previously": "PAST_REF",
+    "formerly": "PAST_REF",
+    "lately": "PAST_REF",
+    "the past": "PAST_REF",
+    "recent years": "PAST_REF",
+    "soon": "FUTURE_REF",
+    "the future": "FUTURE_REF",
+}
+
+
+def _resolve_vague(mention: Mention, context: Context) -> Resolution | None:
+    word = " ".join((mention.get("word") or "").lower().split())
+    return Resolution("DATE", _VAGUE_VALUES[word])
+
+
+_RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
+    "iso": _resolve_iso,
+    "numeric": _resolve_numeric,
+    "day-month": _resolve_day_and_month,
+    "month-day": _resolve_day_and_month,
+    "day-range": _resolve_day_range,
+    "month-range": _resolve_month_range,
+    "year-range": _resolve_year_range,
+    "month-year": _resolve_month_year,
+    "month": _resolve_month,
+    "weekday": _resolve_weekday,
+    "deictic": _resolve_deictic,
+    "part-of-day": _resolve_part_of_day,
+    "relative": _resolve_relative,
+    "anchored": _resolve_anchored,
+    "year": _resolve_year,
+    "decade": _resolve_decade,
+    "quarter": _resolve_quarter,
+    "half": _resolve_half,
+    "season": _resolve_season,
+    "offset": _resolve_offset,
+    "in-offset": _resolve_in_offset,
+    "duration": _resolve_duration,
+    "set": _resolve_set,
+    "vague": _resolve_vague,
+}

@@ -1,0 +1,77 @@
+"""Split a text into sentences, keeping character offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+
+from .types import Sentence
+
+# A period after one of these words rarely ends a sentence in news copy. Company suffixes are
+# included because "Acme Inc. said" is far more common than a sentence ending in "Inc.".
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof st jr sr gen gov sen rep lt col capt sgt cmdr adm maj rev hon pres supt
+    messrs mt ft ave blvd no nos vol fig approx est dept univ assn bros inc corp co ltd plc
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    vs etc al e.g i.e a.m p.m
+    """.split()
+)
+
+_LINE = re.compile(r"[^\r\n]+")
+# A run of terminal punctuation, any closing quotes or brackets, then whitespace or the end.
+_TERMINATOR = re.compile(r"[.!?]+[\"'\u201d\u2019\u00bb)\]]*(?=\s|$)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_OPENERS = "\"'\u201c\u2018\u00ab([" + "0123456789"
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Return the sentences of `text` in order; every line break also ends a sentence."""
+    sentences: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        start = line.start()
+        for boundary in _boundaries(text, line.start(), line.end()):
+            _append(sentences, text, start, boundary)
+            start = boundary
+        _append(sentences, text, start, line.end())
+    return sentences
+
+
+def _boundaries(text: str, line_start: int, line_end: int):
+    for match in _TERMINATOR.finditer(text, line_start, line_end):
+        after = match.end()
+        rest = text[after:line_end].lstrip()
+        if not rest:
+            continue
+        if not (rest[0].isupper() or rest[0] in _OPENERS):
+            continue
+        if _is_abbreviation(text, line_start, match.start(), match.group()):
+            continue
+        yield after
+
+
+def _is_abbreviation(text: str, line_start: int, dot: int, terminator: str) -> bool:
+    if not terminator.startswith(".") or len(terminator.rstrip("\"'\u201d\u2019\u00bb)]")) > 1:
+        return False
+    word = _WORD_BEFORE.search(text, max(line_start, dot - 20), dot)
+    if word is None:
+        return False
+    token = word.group(1)
+    bare = token.rstrip(".").lower()
+    if "." in token.strip("."):
+        # Dotted acronyms and initials such as "U.S." or "a.m."
+        return True
+    if len(bare) == 1 and token[0].isupper():
+        # A single capital is an initial ("John F. Kennedy").
+        return True
+    return bare in ABBREVIATIONS
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = start + lead
+    e = s + len(stripped)
+    sentences.append(Sentence(s, e, text[s:e]))

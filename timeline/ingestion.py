@@ -1,0 +1,178 @@
+"""Reads article files (.txt with a date, .json, .jsonl) into ArticleInputs or clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from timeline.services import ArticleInput
+
+SUPPORTED = (".txt", ".json", ".jsonl")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InputError:
+    """Why one article (or a whole file) could not be read; names the file and line."""
+
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InputArticle:
+    path: Path
+    line: int | None
+    article: ArticleInput
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+def parse_date(value: object) -> dt.date:
+    """A publication date from "YYYY-MM-DD" or an ISO datetime; anything else is an error."""
+    if isinstance(value, str):
+        raw = value.strip()
+        try:
+            return dt.date.fromisoformat(raw[:10]) if len(raw) >= 10 else dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ValueError(f"publication date {value!r} is not a date (expected YYYY-MM-DD)")
+
+
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ValueError("the file is binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the file is not UTF-8 text (byte {exc.start})") from exc
+    return text.replace("\r\n", "\n")
+
+
+def _article_from_mapping(
+    record: object, *, default_published: dt.date | None, default_source: str = ""
+) -> ArticleInput:
+    if not isinstance(record, dict):
+        raise ValueError("expected a JSON object with at least 'text' and 'published'")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("'text' is missing or empty")
+    if "\x00" in text:
+        raise ValueError("'text' contains binary data")
+    raw_published = record.get("published", record.get("dct"))
+    if raw_published in (None, ""):
+        if default_published is None:
+            raise ValueError("no publication date: add 'published' or pass --published")
+        published = default_published
+    else:
+        published = parse_date(raw_published)
+    title = record.get("title") or next(
+        (line.strip() for line in text.splitlines() if line.strip()), ""
+    )
+    url = record.get("url") or ""
+    if url and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        raise ValueError(f"url {url!r} is not an http(s) address")
+    return ArticleInput(
+        title=str(title)[:500],
+        text=text.replace("\r\n", "\n"),
+        published=published,
+        source=str(record.get("source") or default_source),
+        url=url,
+        language=str(record.get("lang") or record.get("language") or "en"),
+    )
+
+
+def read_path(
+    path: Path, *, default_published: dt.date | None = None
+) -> Iterator[InputArticle | InputError]:
+    """Every article in one file, or an error per unreadable article; never raises."""
+    if path.suffix.lower() not in SUPPORTED:
+        yield InputError(path, f"unsupported file type (use {', '.join(SUPPORTED)})")
+        return
+    try:
+        content = _read_text(path)
+    except (OSError, ValueError) as exc:
+        yield InputError(path, str(exc))
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        yield from _read_txt(path, content, default_published)
+    elif suffix == ".json":
+        yield from _read_json(path, content, default_published)
+    else:
+        yield from _read_jsonl(path, content, default_published)
+
+
+def _read_txt(path: Path, content: str, default_published: dt.date | None):
+    if not content.strip():
+        yield InputError(path, "the file has no text")
+        return
+    meta: dict = {}
+    sidecar = path.with_suffix(".json")
+    if sidecar.exists():
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            yield InputError(sidecar, f"unreadable sidecar metadata: {exc}")
+            return
+        if not isinstance(meta, dict):
+            yield InputError(sidecar, "sidecar metadata must be a JSON object")
+            return
+    try:
+        article = _article_from_mapping(
+            {**meta, "text": content}, default_published=default_published
+        )
+    except ValueError as exc:
+        yield InputError(path, str(exc))
+        return
+    yield InputArticle(path, None, article)
+
+
+def _read_json(path: Path, content: str, default_published: dt.date | None):
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        yield InputError(path, f"malformed JSON: {exc.msg}", line=exc.lineno)
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records, start=1):
+        try:
+            article = _article_from_mapping(record, default_published=default_published)
+        except ValueError as exc:
+            label = f"article {index}: {exc}" if isinstance(data, list) else str(exc)
+            yield InputError(path, label)
+            continue
+        yield InputArticle(path, None, article)
+
+
+def _read_jsonl(path: Path, content: str, default_published: dt.date | None):
+    for number, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(path, f"malformed JSON line: {exc.msg}", line=number)
+            continue
+        try:
+            article = _article_from_mapping(record, default_published=default_published)
+        except ValueError as exc:
+            yield InputError(path, str(exc), line=number)
+            continue
+        yield InputArticle(path, number, article)

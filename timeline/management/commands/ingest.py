@@ -1,0 +1,99 @@
+"""`manage.py ingest PATH...`: load article files into a story, one transaction per article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from timeline import services
+from timeline.ingestion import SUPPORTED, InputError, parse_date, read_path
+
+
+def _date_argument(value: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _expand(paths: list[str]) -> list[Path]:
+    """Files as given, and the supported files inside any folder given."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.suffix.lower() in SUPPORTED and not p.name.endswith(".expected.json")
+                    and not (p.suffix.lower() == ".json" and p.with_suffix(".txt").exists())
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest articles from .txt (with --published or a sidecar .json), .json and .jsonl files "
+        "into a story, extracting their dated events. Running it twice adds nothing new."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", help="files or folders to ingest")
+        parser.add_argument("--story", default="inbox", help="story slug (created when missing)")
+        parser.add_argument("--title", default="", help="title for a story created by this run")
+        parser.add_argument(
+            "--published",
+            type=_date_argument,
+            help="publication date (YYYY-MM-DD) for articles that carry none",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, **options) -> None:
+        story = services.story_get_or_create(slug=options["story"], title=options["title"])
+        paths = _expand(options["paths"])
+        created = repeated = events = 0
+        errors: list[str] = []
+        progress = tqdm(
+            paths,
+            unit="file",
+            disable=options["no_progress"] or not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
+        for path in progress:
+            if not path.exists():
+                errors.append(f"{path}: no such file")
+                continue
+            for item in read_path(path, default_published=options["published"]):
+                if isinstance(item, InputError):
+                    errors.append(str(item))
+                    self.stderr.write(self.style.ERROR(str(item)))
+                    continue
+                try:
+                    outcome = services.article_ingest(story=story, data=item.article)
+                except Exception as exc:  # report and carry on: one article never sinks the run
+                    errors.append(f"{item.where}: could not be stored: {exc}")
+                    self.stderr.write(self.style.ERROR(errors[-1]))
+                    continue
+                if outcome.created:
+                    created += 1
+                    events += outcome.extraction.created
+                    if outcome.extraction.error:
+                        errors.append(f"{item.where}: extraction failed: {outcome.extraction.error}")
+                else:
+                    repeated += 1
+        summary = (
+            f"Story “{story.title}” ({story.slug}): {created} article{'s' if created != 1 else ''} "
+            f"added with {events} dated event{'s' if events != 1 else ''}, "
+            f"{repeated} already present, {len(errors)} error{'s' if len(errors) != 1 else ''}."
+        )
+        if errors:
+            self.stdout.write(self.style.WARNING(summary))
+            raise CommandError(f"{len(errors)} input problem(s); see the messages above.")
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,265 @@
+"""Stories, sources, articles, their dated events and the entities involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Precision(models.TextChoices):
+    """How fine a date is: the timeline never claims more than the article said."""
+
+    DAY = "day", "day"
+    WEEK = "week", "week"
+    MONTH = "month", "month"
+    QUARTER = "quarter", "quarter"
+    YEAR = "year", "year"
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("story", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """An outlet that publishes articles."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=220, unique=True)
+    homepage = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class ExtractionStatus(models.TextChoices):
+        PENDING = "pending", "pending"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="articles")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(help_text="Publication date: relative dates resolve against it.")
+    language = models.CharField(max_length=16, default="en")
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    extraction_status = models.CharField(
+        max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_error = models.TextField(blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            ),
+            models.UniqueConstraint(
+                fields=["story", "content_hash"], name="article_text_unique_per_story"
+            ),
+        ]
+        indexes = [models.Index(fields=["story", "published"], name="article_story_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article", kwargs={"slug": self.story.slug, "pk": self.pk})
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "person"
+        ORGANISATION = "organisation", "organisation"
+        PLACE = "place", "place"
+        OTHER = "other", "other"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    slug = models.SlugField(max_length=220, unique=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names for the same entity, e.g. a surname."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="entity_name_unique_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def visible(self) -> EventQuerySet:
+        """Events a reader may see: everything an editor has not rejected."""
+        return self.filter(VISIBLE)
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        EXTRACTED = "extracted", "extracted"
+        VERIFIED = "verified", "verified"
+        REJECTED = "rejected", "rejected"
+
+    # Fields an editor may correct; a correction is remembered in edited_fields.
+    EDITABLE_FIELDS = ("date", "precision", "end_date", "text", "status", "entities")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    # Copied from the article by the service layer so the timeline query needs no join.
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="events", null=True, blank=True
+    )
+    date = models.DateField(help_text="First day of the period the event happened in.")
+    precision = models.CharField(max_length=8, choices=Precision.choices, default=Precision.DAY)
+    end_date = models.DateField(null=True, blank=True, help_text="Last day, for a range.")
+    text = models.TextField(help_text="What happened, as the timeline shows it.")
+    sentence_start = models.PositiveIntegerField()
+    sentence_end = models.PositiveIntegerField()
+    timex_start = models.PositiveIntegerField()
+    timex_end = models.PositiveIntegerField()
+    timex_text = models.CharField(max_length=200)
+    timex_value = models.CharField(max_length=64, blank=True)
+    confidence = models.FloatField(default=1.0)
+    rule = models.CharField(max_length=40, blank=True, help_text="Extractor rule family.")
+    explanation = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.EXTRACTED)
+    edited_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields an editor changed; re-extraction keeps them."
+    )
+    entities = models.ManyToManyField(Entity, related_name="events", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="event_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_start__lte=F("timex_start"))
+                & Q(timex_start__lt=F("timex_end"))
+                & Q(timex_end__lte=F("sentence_end")),
+                name="event_timex_inside_sentence",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="event_confidence_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(precision__in=Precision.values), name="event_precision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["extracted", "verified", "rejected"]),
+                name="event_status_valid",
+            ),
+        ]
+        indexes = [
+            # The timeline: one story's visible events in date order, paged by (date, id).
+            models.Index(
+                fields=["story", "date", "id"],
+                condition=~Q(status="rejected"),
+                name="event_story_timeline",
+            ),
+            models.Index(
+                fields=["story", "source", "date", "id"],
+                condition=~Q(status="rejected"),
+                name="event_story_source_timeline",
+            ),
+            models.Index(fields=["article", "sentence_start"], name="event_article_order"),
+            models.Index(fields=["status", "story"], name="event_status_story"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_label}: {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#event-{self.pk}"
+
+    @property
+    def date_label(self) -> str:
+        return format_date_at_precision(self.date, self.precision, self.end_date)
+
+    @property
+    def datetime_attr(self) -> str:
+        """The value of <time datetime>: ISO at the event's precision."""
+        return iso_at_precision(self.date, self.precision)
+
+
+VISIBLE = ~Q(status=Event.Status.REJECTED)
+
+
+def iso_at_precision(date: dt.date, precision: str) -> str:
+    if precision == Precision.YEAR:
+        return f"{date.year:04d}"
+    if precision in (Precision.MONTH, Precision.QUARTER):
+        return f"{date.year:04d}-{date.month:02d}"
+    if precision == Precision.WEEK:
+        year, week, _ = date.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return date.isoformat()
+
+
+def _day_month_year(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def format_date_at_precision(
+    date: dt.date, precision: str, end_date: dt.date | None = None
+) -> str:
+    """Write a date as a reader expects at its precision: '9 March 2022', 'March 2022', '2022'."""
+    if precision == Precision.YEAR:
+        label = str(date.year)
+    elif precision == Precision.QUARTER:
+        label = f"Q{(date.month - 1) // 3 + 1} {date.year}"
+    elif precision == Precision.MONTH:
+        label = f"{date:%B %Y}"
+    elif precision == Precision.WEEK:
+        label = f"week of {_day_month_year(date)}"
+    else:
+        label = _day_month_year(date)
+    if end_date and end_date != date:
+        if precision == Precision.DAY:
+            if (end_date.year, end_date.month) == (date.year, date.month):
+                return f"{date.day}–{_day_month_year(end_date)}"
+            if end_date.year == date.year:
+                return f"{date.day} {date:%B} – {_day_month_year(end_date)}"
+            return f"{label} – {_day_month_year(end_date)}"
+        end_label = format_date_at_precision(end_date, precision)
+        if end_label != label:
+            return f"{label} – {end_label}"
+    return label

@@ -1,0 +1,208 @@
+"""Reads shared by the pages: stories, a story's filtered timeline, an article's evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from timeline.models import VISIBLE, Article, Entity, Event, Source, Story
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    q: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    entity: Entity | None = None
+    source: Source | None = None
+    precision: str = ""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a "load more" page starts: after the event with this date and id."""
+
+    date: dt.date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()}_{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str) -> Cursor | None:
+        try:
+            date, pk = raw.split("_", 1)
+            return cls(date=dt.date.fromisoformat(date), id=int(pk))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    year: int
+    month: dt.date  # the first of the month
+    events: list[Event]
+    new_year: bool  # the first group of its year on this page, and the year is not continued
+    new_month: bool  # false when the page continues the month of the previous page
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    groups: list[MonthGroup]
+    next_cursor: Cursor | None
+    count: int
+
+
+def story_list() -> QuerySet[Story]:
+    return Story.objects.annotate(
+        event_count=Count("events", filter=Q(events__status__in=["extracted", "verified"])),
+        article_count=Count("articles", distinct=True),
+    ).order_by("title")
+
+
+def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
+    """A story's visible events matching the filters, oldest first."""
+    events = Event.objects.filter(VISIBLE, story=story)
+    for word in filters.q.split():
+        events = events.filter(text__icontains=word)
+    if filters.start:
+        # An event that started earlier but runs into the range still belongs to it.
+        events = events.filter(Q(date__gte=filters.start) | Q(end_date__gte=filters.start))
+    if filters.end:
+        events = events.filter(date__lte=filters.end)
+    if filters.entity:
+        events = events.filter(entities=filters.entity)
+    if filters.source:
+        events = events.filter(source=filters.source)
+    if filters.precision:
+        events = events.filter(precision=filters.precision)
+    return events.order_by("date", "id")
+
+
+def story_timeline_page(
+    *, story: Story, filters: TimelineFilters, after: Cursor | None, limit: int
+) -> TimelinePage:
+    """One page of the timeline grouped by month, and the cursor of the next page if any."""
+    events = story_events(story=story, filters=filters)
+    if after is not None:
+        events = events.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+    rows = list(
+        events.select_related("article", "source").prefetch_related(
+            Prefetch("entities", queryset=Entity.objects.order_by("name"))
+        )[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = Cursor(date=rows[-1].date, id=rows[-1].id)
+    return TimelinePage(
+        groups=_group_by_month(rows, previous=after.date if after else None),
+        next_cursor=next_cursor,
+        count=len(rows),
+    )
+
+
+def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[MonthGroup]:
+    groups = []
+    last_year = previous.year if previous else None
+    last_month = (previous.year, previous.month) if previous else None
+    for (year, month), items in groupby(events, key=lambda e: (e.date.year, e.date.month)):
+        groups.append(
+            MonthGroup(
+                year=year,
+                month=dt.date(year, month, 1),
+                events=list(items),
+                new_year=year != last_year,
+                new_month=(year, month) != last_month,
+            )
+        )
+        last_year, last_month = year, (year, month)
+    return groups
+
+
+def story_sources(*, story: Story) -> QuerySet[Source]:
+    """The outlets with visible events in the story, with how many."""
+    return (
+        Source.objects.filter(events__story=story, events__status__in=["extracted", "verified"])
+        .annotate(event_count=Count("events"))
+        .order_by("name")
+    )
+
+
+def story_entities(*, story: Story) -> QuerySet[Entity]:
+    """The people, organisations and places of the story's visible events, most frequent first."""
+    return (
+        Entity.objects.filter(events__story=story, events__status__in=["extracted", "verified"])
+        .annotate(event_count=Count("events"))
+        .order_by("-event_count", "name")
+    )
+
+
+def article_with_events(*, story: Story, pk: int) -> tuple[Article, list[Event]]:
+    article = Article.objects.select_related("story", "source").get(story=story, pk=pk)
+    events = list(article.events.filter(VISIBLE).order_by("sentence_start", "timex_start", "id"))
+    return article, events
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of article text: plain, or inside an event sentence, or the expression itself."""
+
+    text: str
+    in_sentence: bool = False
+    is_timex: bool = False
+    anchors: tuple[int, ...] = ()
+    title: str = ""
+
+
+def article_paragraphs(text: str, events: list[Event]) -> list[list[TextPiece]]:
+    """The article text split into paragraphs of pieces, event sentences and expressions marked.
+
+    Events are anchored on their sentence (several events may share one sentence).
+    """
+    boundaries = {0, len(text)}
+    sentences: dict[tuple[int, int], list[Event]] = {}
+    for event in events:
+        sentences.setdefault((event.sentence_start, event.sentence_end), []).append(event)
+        boundaries.update((event.sentence_start, event.sentence_end))
+        boundaries.update((event.timex_start, event.timex_end))
+    # Paragraph breaks are boundaries too, so no piece crosses one.
+    paragraph_starts = {0}
+    index = text.find("\n\n")
+    while index != -1:
+        boundaries.update((index, index + 2))
+        paragraph_starts.add(index + 2)
+        index = text.find("\n\n", index + 2)
+    points = sorted(b for b in boundaries if 0 <= b <= len(text))
+    timexes = {(e.timex_start, e.timex_end) for e in events}
+    paragraphs: list[list[TextPiece]] = [[]]
+    anchored: set[int] = set()
+    for a, b in zip(points, points[1:], strict=False):
+        chunk = text[a:b]
+        if a in paragraph_starts and paragraphs[-1]:
+            paragraphs.append([])
+        if not chunk.strip("\n") and "\n\n" in chunk:
+            continue
+        owner = next(
+            (evs for (s, e), evs in sentences.items() if s <= a and b <= e), None
+        )
+        anchors: tuple[int, ...] = ()
+        title = ""
+        if owner:
+            anchors = tuple(ev.pk for ev in owner if ev.pk not in anchored)
+            anchored.update(anchors)
+            title = "; ".join(ev.date_label for ev in owner)
+        is_timex = any(s <= a and b <= e for s, e in timexes) and owner is not None
+        paragraphs[-1].append(
+            TextPiece(
+                text=chunk,
+                in_sentence=owner is not None,
+                is_timex=is_timex,
+                anchors=anchors,
+                title=title,
+            )
+        )
+    return [p for p in paragraphs if any(piece.text.strip() for piece in p)]

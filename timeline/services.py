@@ -1,0 +1,344 @@
+"""The only code that writes stories, articles, events and entities; editors' work is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from timeline.extraction import extract
+from timeline.extraction.entities import find_entities
+from timeline.models import Article, Entity, Event, Source, Story
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article as it arrives from a form, a file or a feed, before it is stored."""
+
+    title: str
+    text: str
+    published: dt.date
+    source: str = ""
+    url: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class ExtractionSummary:
+    created: int = 0
+    updated: int = 0
+    retired: int = 0
+    kept: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    article: Article
+    created: bool
+    extraction: ExtractionSummary = field(default_factory=ExtractionSummary)
+
+
+def content_hash(text: str) -> str:
+    """A fingerprint of the article text that ignores differences in whitespace."""
+    normalised = " ".join(text.split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _unique_slug(model: type, base: str, *, max_length: int = 200) -> str:
+    base = (slugify(base) or model.__name__.lower())[:max_length]
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base[: max_length - 6]}-{n}"
+        n += 1
+    return slug
+
+
+def story_get_or_create(*, slug: str, title: str = "", description: str = "") -> Story:
+    story = Story.objects.filter(slug=slug).first()
+    if story is None:
+        story = Story.objects.create(
+            slug=slug, title=title or slug.replace("-", " ").capitalize(), description=description
+        )
+    return story
+
+
+def story_create(*, title: str, description: str = "") -> Story:
+    title = " ".join(title.split())
+    return Story.objects.create(
+        title=title, slug=_unique_slug(Story, title), description=description
+    )
+
+
+def source_get_or_create(*, name: str) -> Source | None:
+    name = " ".join(name.split())
+    if not name:
+        return None
+    source = Source.objects.filter(name__iexact=name).first()
+    if source is None:
+        source = Source.objects.create(name=name, slug=_unique_slug(Source, name))
+    return source
+
+
+def article_find_existing(*, story: Story, data: ArticleInput) -> Article | None:
+    """The stored article this input repeats: the same URL anywhere, or the same text in the story."""
+    if data.url:
+        found = Article.objects.filter(url=data.url).first()
+        if found is not None:
+            return found
+    return Article.objects.filter(story=story, content_hash=content_hash(data.text)).first()
+
+
+def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
+    """Store an article and extract its events in one transaction; a repeat is left alone."""
+    with transaction.atomic():
+        existing = article_find_existing(story=story, data=data)
+        if existing is not None:
+            return IngestOutcome(article=existing, created=False)
+        article = Article.objects.create(
+            story=story,
+            source=source_get_or_create(name=data.source),
+            title=data.title.strip()[:500],
+            url=data.url,
+            published=data.published,
+            language=data.language or "en",
+            text=data.text,
+            content_hash=content_hash(data.text),
+        )
+        summary = article_extract_events(article=article)
+    return IngestOutcome(article=article, created=True, extraction=summary)
+
+
+# What re-extraction refreshes on an event no editor has touched.
+_REFRESHED_FIELDS = (
+    "date",
+    "precision",
+    "end_date",
+    "text",
+    "timex_text",
+    "timex_value",
+    "confidence",
+    "rule",
+    "explanation",
+)
+
+
+def article_save_edit(*, article: Article, changed_fields: Iterable[str], created: bool) -> Article:
+    """Save an editor's change to an article, keeping its events' copies of story and source."""
+    article.content_hash = content_hash(article.text)
+    if created:
+        article.save()
+        return article
+    with transaction.atomic():
+        article.save()
+        changed = set(changed_fields)
+        if changed & {"story", "source"}:
+            article.events.update(story_id=article.story_id, source_id=article.source_id)
+    return article
+
+
+def _is_protected(event: Event) -> bool:
+    """An event an editor has touched: re-extraction must not change or remove it."""
+    return bool(event.edited_fields) or event.status != Event.Status.EXTRACTED
+
+
+def _evidence_key(sentence_start: int, sentence_end: int, timex_start: int, timex_end: int):
+    return (sentence_start, sentence_end, timex_start, timex_end)
+
+
+def article_extract_events(*, article: Article) -> ExtractionSummary:
+    """(Re-)extract an article's events, keeping every event and field an editor changed.
+
+    Unedited events are refreshed from the extractor, new candidates are added, and unedited
+    events the extractor no longer finds are retired (deleted: nobody worked on them).
+    """
+    try:
+        result = extract(article.text, published=article.published, lang=article.language)
+    except Exception as exc:  # the extractor must never take an ingest down with it
+        logger.exception("extraction failed for article %s", article.pk)
+        article.extraction_status = Article.ExtractionStatus.FAILED
+        article.extraction_error = f"{type(exc).__name__}: {exc}"
+        article.save(update_fields=["extraction_status", "extraction_error", "updated_at"])
+        return ExtractionSummary(error=article.extraction_error)
+
+    with transaction.atomic():
+        existing = list(article.events.all())
+        protected = {
+            _evidence_key(e.sentence_start, e.sentence_end, e.timex_start, e.timex_end)
+            for e in existing
+            if _is_protected(e)
+        }
+        refreshable = {
+            _evidence_key(e.sentence_start, e.sentence_end, e.timex_start, e.timex_end): e
+            for e in existing
+            if not _is_protected(e)
+        }
+        created: list[Event] = []
+        updated: list[Event] = []
+        seen: set[tuple] = set()
+        for candidate in result.events:
+            key = _evidence_key(
+                candidate.sentence_start,
+                candidate.sentence_end,
+                candidate.timex.start,
+                candidate.timex.end,
+            )
+            if key in protected or key in seen:
+                continue
+            seen.add(key)
+            values = {  # keys are _REFRESHED_FIELDS
+                "date": candidate.date,
+                "precision": candidate.precision.value,
+                "end_date": candidate.end_date,
+                "text": candidate.sentence,
+                "timex_text": candidate.timex.text[:200],
+                "timex_value": candidate.timex.value[:64],
+                "confidence": max(0.0, min(1.0, candidate.confidence)),
+                "rule": candidate.rule[:40],
+                "explanation": candidate.explanation,
+            }
+            event = refreshable.get(key)
+            if event is None:
+                created.append(
+                    Event(
+                        article=article,
+                        story_id=article.story_id,
+                        source_id=article.source_id,
+                        sentence_start=candidate.sentence_start,
+                        sentence_end=candidate.sentence_end,
+                        timex_start=candidate.timex.start,
+                        timex_end=candidate.timex.end,
+                        **values,
+                    )
+                )
+            else:
+                for name, value in values.items():
+                    setattr(event, name, value)
+                updated.append(event)
+        retired = [e.pk for key, e in refreshable.items() if key not in seen]
+        if retired:
+            Event.objects.filter(pk__in=retired).delete()
+        now = timezone.now()
+        for event in updated:
+            event.updated_at = now
+        Event.objects.bulk_update(updated, [*_REFRESHED_FIELDS, "updated_at"])
+        created = Event.objects.bulk_create(created)
+        _events_link_entities(events=[*created, *updated], story=article.story)
+        article.extraction_status = Article.ExtractionStatus.DONE
+        article.extraction_error = ""
+        article.extracted_at = timezone.now()
+        article.save(
+            update_fields=["extraction_status", "extraction_error", "extracted_at", "updated_at"]
+        )
+    return ExtractionSummary(
+        created=len(created), updated=len(updated), retired=len(retired), kept=len(protected)
+    )
+
+
+def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
+    """Attach the people, organisations and places each event's sentence names.
+
+    Within a story a surname joins the full name already known ("Lavrov" -> "Sergei Lavrov"),
+    and a name's kind is taken from its most specific mention.
+    """
+    events = list(events)
+    if not events:
+        return
+    mentions = {event.pk: find_entities(event.text) for event in events}
+    known = {
+        entity.name.lower(): entity
+        for entity in Entity.objects.filter(events__story=story).distinct()
+    }
+    by_alias: dict[str, Entity] = {}
+    for entity in known.values():
+        for alias in entity.aliases:
+            by_alias[alias.lower()] = entity
+    # First pass: multi-word names, so later surnames can join them.
+    ordered = sorted(
+        {m for ms in mentions.values() for m in ms}, key=lambda m: -len(m.name.split())
+    )
+    resolved: dict[tuple[str, str], Entity] = {}
+    for mention in ordered:
+        lowered = mention.name.lower()
+        entity = known.get(lowered) or by_alias.get(lowered)
+        if entity is None and len(mention.name.split()) == 1 and mention.kind in ("other", "person"):
+            entity = next(
+                (
+                    e
+                    for e in known.values()
+                    if e.kind == Entity.Kind.PERSON and e.name.split()[-1].lower() == lowered
+                ),
+                None,
+            )
+            if entity is not None and mention.name not in entity.aliases:
+                entity.aliases = [*entity.aliases, mention.name]
+                entity.save(update_fields=["aliases"])
+        if entity is None and not mention.certain:
+            continue
+        if entity is None:
+            entity = Entity.objects.filter(name__iexact=mention.name).first() or Entity.objects.create(
+                name=mention.name, kind=mention.kind, slug=_unique_slug(Entity, mention.name)
+            )
+            known[lowered] = entity
+        if entity.kind == Entity.Kind.OTHER and mention.kind != Entity.Kind.OTHER:
+            entity.kind = mention.kind
+            entity.save(update_fields=["kind"])
+        resolved[(mention.name, mention.kind)] = entity
+    relinked = [event for event in events if "entities" not in event.edited_fields]
+    through = Event.entities.through
+    through.objects.filter(event__in=relinked).delete()
+    through.objects.bulk_create(
+        [
+            through(event_id=event.pk, entity_id=entity_id)
+            for event in relinked
+            for entity_id in {
+                resolved[(m.name, m.kind)].pk
+                for m in mentions[event.pk]
+                if (m.name, m.kind) in resolved
+            }
+        ]
+    )
+
+
+def event_save_edit(*, event: Event, changed_fields: Iterable[str]) -> Event:
+    """Save an editor's correction and remember which fields they changed."""
+    changed = [f for f in changed_fields if f in Event.EDITABLE_FIELDS]
+    event.edited_fields = sorted({*event.edited_fields, *changed})
+    event.save()
+    return event
+
+
+def events_set_status(*, events: QuerySet[Event], status: str) -> int:
+    """Verify or reject events in bulk; the status becomes an editor's decision."""
+    changed = []
+    now = timezone.now()
+    for event in events:
+        if event.status == status:
+            continue
+        event.status = status
+        event.edited_fields = sorted({*event.edited_fields, "status"})
+        event.updated_at = now
+        changed.append(event)
+    Event.objects.bulk_update(changed, ["status", "edited_fields", "updated_at"])
+    return len(changed)
+
+
+def articles_reextract(*, articles: Iterable[Article]) -> ExtractionSummary:
+    totals = {"created": 0, "updated": 0, "retired": 0, "kept": 0}
+    errors = []
+    for article in articles:
+        summary = article_extract_events(article=article)
+        for name in totals:
+            totals[name] += getattr(summary, name)
+        if summary.error:
+            errors.append(f"{article}: {summary.error}")
+    return ExtractionSummary(**totals, error="; ".join(errors))
