@@ -66,6 +66,7 @@ class SourceAdmin(admin.ModelAdmin):
 class EntityAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "aliases", "event_count")
     list_filter = ("kind",)
+    ordering = ("name",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -161,11 +162,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change: bool) -> None:
         if formset.model is not Event:
             return super().save_formset(request, form, formset, change)
-        for inline_form in formset.forms:
-            if inline_form.has_changed() and inline_form.instance.pk:
-                services.event_save_edit(
-                    event=inline_form.save(commit=False), changed_fields=inline_form.changed_data
-                )
+        formset.save(commit=False)  # fills changed_objects for the admin's change message
+        for event, changed_fields in formset.changed_objects:
+            services.event_save_edit(event=event, changed_fields=changed_fields)
         return None
 
 

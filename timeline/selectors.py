@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from timeline.models import VISIBLE, Article, Entity, Event, Source, Story
+from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Cursor:
 @dataclass(frozen=True)
 class MonthGroup:
     year: int
-    month: dt.date  # the first of the month
+    month: dt.date | None  # the first of the month; None for events known only to a year or quarter
     events: list[Event]
     new_year: bool  # the first group of its year on this page, and the year is not continued
     new_month: bool  # false when the page continues the month of the previous page
@@ -109,18 +109,25 @@ def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[Mo
     groups = []
     last_year = previous.year if previous else None
     last_month = (previous.year, previous.month) if previous else None
-    for (year, month), items in groupby(events, key=lambda e: (e.date.year, e.date.month)):
+    for (year, month), items in groupby(events, key=_month_key):
         groups.append(
             MonthGroup(
                 year=year,
-                month=dt.date(year, month, 1),
+                month=dt.date(year, month, 1) if month else None,
                 events=list(items),
                 new_year=year != last_year,
-                new_month=(year, month) != last_month,
+                new_month=month is not None and (year, month) != last_month,
             )
         )
         last_year, last_month = year, (year, month)
     return groups
+
+
+def _month_key(event: Event) -> tuple[int, int | None]:
+    """Events known to the day, week or month sit under their month; coarser ones under the year."""
+    if event.precision in (Precision.YEAR, Precision.QUARTER):
+        return event.date.year, None
+    return event.date.year, event.date.month
 
 
 def story_sources(*, story: Story) -> QuerySet[Source]:

@@ -1,0 +1,98 @@
+"""Events: one per sentence and date, with their evidence and explanation."""
+
+import datetime
+
+import pytest
+
+from timeline.extraction import Event, Precision, Timex, extract
+
+WED = datetime.date(2022, 3, 9)
+
+
+def dates(text: str, published: datetime.date = WED) -> list[tuple[str, str]]:
+    return [(e.iso_date, e.precision.value) for e in extract(text, published=published).events]
+
+
+def test_an_event_carries_its_sentence_and_expression():
+    text = "Title line\n\nErdogan held a phone call on Sunday with Putin."
+    [event] = extract(text, published=WED).events
+    assert event.sentence == text[event.sentence_start : event.sentence_end]
+    assert event.sentence.startswith("Erdogan")
+    assert text[event.timex.start : event.timex.end] == "Sunday"
+    assert event.rule == "weekday"
+    assert 0 < event.confidence <= 1
+    assert "2022-03-09" in event.explanation and "2022-03-06" in event.explanation
+
+
+def test_a_sentence_naming_the_same_day_twice_gives_one_event():
+    assert dates("On Wednesday, he said on Wednesday that talks had begun.") == [
+        ("2022-03-09", "day")
+    ]
+
+
+def test_a_sentence_with_two_dates_gives_two_events():
+    assert dates("He left on Monday and came back on Wednesday.") == [
+        ("2022-03-07", "day"),
+        ("2022-03-09", "day"),
+    ]
+
+
+def test_a_time_of_day_gives_a_day_precision_event():
+    [event] = extract("He came back Wednesday morning.", published=WED).events
+    assert (event.iso_date, event.precision, event.timex.type) == ("2022-03-09", "day", "TIME")
+
+
+def test_the_next_day_is_anchored_on_the_last_date_mentioned():
+    text = "The army entered the town on March 2. The next day, it withdrew."
+    assert dates(text) == [("2022-03-02", "day"), ("2022-03-03", "day")]
+
+
+def test_a_week_later_is_anchored_on_the_last_date_mentioned():
+    text = "The army entered the town on March 2. A week later it returned."
+    assert dates(text)[-1] == ("2022-03-07", "week")
+
+
+def test_an_anchored_expression_falls_back_on_the_publication_date():
+    assert dates("The previous day, he resigned.") == [("2022-03-08", "day")]
+
+
+@pytest.mark.parametrize(
+    ("precision", "iso"),
+    [
+        (Precision.DAY, "2022-03-09"),
+        (Precision.WEEK, "2022-03-07"),
+        (Precision.MONTH, "2022-03"),
+        (Precision.QUARTER, "2022-01"),
+        (Precision.YEAR, "2022"),
+    ],
+)
+def test_iso_date_writes_the_date_at_its_precision(precision, iso):
+    first_day = {
+        Precision.DAY: datetime.date(2022, 3, 9),
+        Precision.WEEK: datetime.date(2022, 3, 7),
+        Precision.MONTH: datetime.date(2022, 3, 1),
+        Precision.QUARTER: datetime.date(2022, 1, 1),
+        Precision.YEAR: datetime.date(2022, 1, 1),
+    }[precision]
+    timex = Timex(0, 4, "then", "DATE", iso)
+    event = Event(first_day, precision, 0, 4, "then", timex, 0.5, "test", "test")
+    assert event.iso_date == iso
+
+
+def test_precision_is_a_string_enum():
+    assert Precision("week") is Precision.WEEK
+    assert Precision.MONTH == "month"
+
+
+def test_the_result_lists_every_timex_even_those_without_events():
+    result = extract("They agreed on Wednesday to a 12-hour ceasefire.", published=WED)
+    assert [(t.text, t.type) for t in result.timexes] == [
+        ("Wednesday", "DATE"),
+        ("12-hour", "DURATION"),
+    ]
+    assert len(result.events) == 1
+
+
+def test_a_datetime_publication_date_is_cut_to_its_date():
+    result = extract("He arrived yesterday.", published=datetime.datetime(2022, 3, 9, 23, 30))
+    assert result.events[0].iso_date == "2022-03-08"

@@ -1,0 +1,154 @@
+"""Table-driven resolution: sentence + publication date -> date and precision."""
+
+import datetime
+
+import pytest
+
+from timeline.extraction import Precision, extract
+
+WED = datetime.date(2022, 3, 9)  # a Wednesday, like the seed article
+FRI = datetime.date(2022, 3, 11)
+
+DAY, WEEK, MONTH, QUARTER, YEAR = (
+    Precision.DAY,
+    Precision.WEEK,
+    Precision.MONTH,
+    Precision.QUARTER,
+    Precision.YEAR,
+)
+
+
+def only_event(sentence: str, published: datetime.date, lang: str = "en"):
+    events = extract(sentence, published=published, lang=lang).events
+    assert len(events) == 1, events
+    return events[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "iso", "precision"),
+    [
+        # Weekdays: the publication weekday is that day; past looks back, future ahead.
+        ("Lavrov arrived in Turkey on Wednesday.", WED, "2022-03-09", DAY),
+        ("On Thursday, Turkey will host the ministers.", WED, "2022-03-10", DAY),
+        ("Erdogan held a phone call on Sunday.", WED, "2022-03-06", DAY),
+        ("The minister said Friday that talks had failed.", FRI, "2022-03-11", DAY),
+        ("The company said on Thursday it had sold the unit.", WED, "2022-03-03", DAY),
+        ("The ministers will meet on Wednesday.", WED, "2022-03-09", DAY),
+        ("The ministers will meet next Wednesday.", WED, "2022-03-16", DAY),
+        ("They met last Friday.", WED, "2022-03-04", DAY),
+        ("They met last Wednesday.", WED, "2022-03-02", DAY),
+        ("They will meet next Friday.", WED, "2022-03-11", DAY),
+        ("The talks are set to resume on Monday.", WED, "2022-03-14", DAY),
+        # Days around publication.
+        ("He returned today.", WED, "2022-03-09", DAY),
+        ("He arrived yesterday.", WED, "2022-03-08", DAY),
+        ("She will fly home tomorrow.", WED, "2022-03-10", DAY),
+        ("He was released two days ago.", WED, "2022-03-07", DAY),
+        # Weeks, months and years relative to publication.
+        ("Prices rose this week.", WED, "2022-03-07", WEEK),
+        ("Prices rose last week.", WED, "2022-02-28", WEEK),
+        ("Talks resume next week.", WED, "2022-03-14", WEEK),
+        ("It happened three weeks ago.", WED, "2022-02-14", WEEK),
+        ("The law will take effect in three weeks.", WED, "2022-03-28", WEEK),
+        ("Sales fell last month.", WED, "2022-02", MONTH),
+        ("Sales are up this month.", WED, "2022-03", MONTH),
+        ("Sales will recover next month.", WED, "2022-04", MONTH),
+        ("Inflation rose earlier this month.", WED, "2022-03", MONTH),
+        ("Profits doubled last year.", WED, "2021", YEAR),
+        ("Profits will double next year.", WED, "2023", YEAR),
+        # Month names: the year comes from the tense.
+        ("Parliament will vote in June.", WED, "2022-06", MONTH),
+        ("The election in June was won by the opposition.", WED, "2021-06", MONTH),
+        ("Elections will be held in early March.", WED, "2022-03", MONTH),
+        ("Prices fell in March 2022.", WED, "2022-03", MONTH),
+        ("The war began on February 24.", WED, "2022-02-24", DAY),
+        ("The summit will open on December 1.", WED, "2022-12-01", DAY),
+        # Absolute dates.
+        ("Talks began on 9 March 2022.", WED, "2022-03-09", DAY),
+        ("Talks began on March 9, 2022.", WED, "2022-03-09", DAY),
+        ("The filing is dated 2022-03-09.", WED, "2022-03-09", DAY),
+        ("The deadline was Sept. 30.", WED, "2021-09-30", DAY),
+        # Years and parts of years.
+        ("Growth slowed in late 2021.", WED, "2021", YEAR),
+        ("Output peaked in mid-2019.", WED, "2019", YEAR),
+        ("The company was founded in 2009.", WED, "2009", YEAR),
+        ("Results for Q3 2022 will be published soon.", WED, "2022-07", QUARTER),
+        ("Profits rose in the third quarter of 2022.", WED, "2022-07", QUARTER),
+    ],
+)
+def test_it_resolves_an_expression_against_the_publication_date(
+    sentence, published, iso, precision
+):
+    event = only_event(sentence, published)
+    assert (event.iso_date, event.precision) == (iso, precision)
+
+
+@pytest.mark.parametrize(
+    ("lang", "iso"),
+    [("en", "2022-09-03"), ("en-US", "2022-09-03"), ("en-GB", "2022-03-09"), ("fr", "2022-03-09")],
+)
+def test_the_language_decides_the_order_of_a_numeric_date(lang, iso):
+    assert only_event("The deal was signed on 9/3/2022.", WED, lang).iso_date == iso
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end", "precision"),
+    [
+        ("The talks will run 12-13 April.", "2022-04-12", "2022-04-13", DAY),
+        ("Voting will run from May to July.", "2022-05-01", "2022-07-31", MONTH),
+        ("Output fell between 2019 and 2021.", "2019-01-01", "2021-12-31", YEAR),
+    ],
+)
+def test_an_explicit_range_has_an_end_date(sentence, start, end, precision):
+    event = only_event(sentence, WED)
+    assert (event.date.isoformat(), event.end_date.isoformat(), event.precision) == (
+        start,
+        end,
+        precision,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "timex_text", "type_", "value"),
+    [
+        ("The war lasted three years.", "three years", "DURATION", "P3Y"),
+        ("They agreed to a 12-hour ceasefire.", "12-hour", "DURATION", "PT12H"),
+        ("He stayed for two weeks.", "two weeks", "DURATION", "P2W"),
+        ("It has grown over the past three years.", "the past three years", "DURATION", "P3Y"),
+        ("He trains every Monday.", "every Monday", "SET", "XXXX-WXX-1"),
+        ("The paper appears weekly.", "weekly", "SET", "P1W"),
+        ("Each year, prices rise.", "Each year", "SET", "P1Y"),
+        ("It was calm in the 1990s.", "the 1990s", "DATE", "199"),
+        ("Polls open in spring 2021.", "spring 2021", "DATE", "2021-SP"),
+        ("He recently said so.", "recently", "DATE", "PAST_REF"),
+        ("Prices are high now.", "now", "DATE", "PRESENT_REF"),
+        ("Prices rose this week.", "this week", "DATE", "2022-W10"),
+        ("Results for Q1 2022 are out.", "Q1 2022", "DATE", "2022-Q1"),
+        ("He came back Wednesday morning.", "Wednesday morning", "TIME", "2022-03-09TMO"),
+    ],
+)
+def test_it_gives_each_timex_a_timeml_value(text, timex_text, type_, value):
+    [timex] = extract(text, published=WED).timexes
+    assert (timex.text, timex.type, timex.value) == (timex_text, type_, value)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was calm in the 1990s.",
+        "Spring 2021 was wet.",
+        "The ceasefire lasted three years.",
+        "They agreed to a 12-hour ceasefire.",
+        "He trains every Monday.",
+        "The paper appears weekly.",
+        "Each year, prices rise.",
+        "He recently said so.",
+        "Now is the time.",
+        "In the past, it was different.",
+        "We will see.",
+        "It was the worst since World War II.",
+        "More than two million people left.",
+    ],
+)
+def test_it_makes_no_event_from_durations_sets_or_vague_expressions(sentence):
+    assert extract(sentence, published=WED).events == []
