@@ -49,12 +49,24 @@ def ingest(story):
     """Store an article through the service layer, extracting its events."""
     from timeline import services
 
-    def _ingest(text: str, *, published=dt.date(2021, 3, 25), title="A report", source="Wire",
-                url="", language="en", into=None):
+    def _ingest(
+        text: str,
+        *,
+        published=dt.date(2021, 3, 25),
+        title="A report",
+        source="Wire",
+        url="",
+        language="en",
+        into=None,
+    ):
         outcome = services.article_ingest(
             story=into or story,
             data=services.ArticleInput(
-                title=title, text=text, published=published, source=source, url=url,
+                title=title,
+                text=text,
+                published=published,
+                source=source,
+                url=url,
                 language=language,
             ),
         )

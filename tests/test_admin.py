@@ -28,7 +28,9 @@ def test_the_event_changelist_loads_with_a_constant_number_of_queries(
     admin_client, story, ingest, django_assert_max_num_queries
 ):
     for n in range(12):
-        ingest(f"Report {n}: the ship moved on Monday near Ismailia.", published=dt.date(2021, 3, 30))
+        ingest(
+            f"Report {n}: the ship moved on Monday near Ismailia.", published=dt.date(2021, 3, 30)
+        )
     with django_assert_max_num_queries(15):
         response = admin_client.get(reverse("admin:timeline_event_changelist"))
     assert response.status_code == 200

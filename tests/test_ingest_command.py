@@ -48,7 +48,11 @@ def test_a_sidecar_json_gives_a_txt_file_its_metadata(tmp_path):
 
 def test_jsonl_and_json_files_are_ingested_and_a_second_run_adds_nothing(tmp_path):
     lines = [
-        {"title": f"Report {n}", "text": f"Report {n}: the ship moved on Monday.", "published": "2021-03-30"}
+        {
+            "title": f"Report {n}",
+            "text": f"Report {n}: the ship moved on Monday.",
+            "published": "2021-03-30",
+        }
         for n in range(3)
     ]
     (tmp_path / "many.jsonl").write_text("\n".join(json.dumps(x) for x in lines))
@@ -60,7 +64,13 @@ def test_jsonl_and_json_files_are_ingested_and_a_second_run_adds_nothing(tmp_pat
 
 
 def test_the_sample_article_ingests_with_its_eight_events(shared_dir):
-    run(shared_dir / "samples" / "antalya-talks.txt", "--story", "antalya", "--published", "2022-03-09")
+    run(
+        shared_dir / "samples" / "antalya-talks.txt",
+        "--story",
+        "antalya",
+        "--published",
+        "2022-03-09",
+    )
     assert Event.objects.count() == 8
 
 
@@ -70,8 +80,16 @@ def test_the_sample_article_ingests_with_its_eight_events(shared_dir):
         ("nodate.txt", ARTICLE, "no publication date"),
         ("empty.txt", "", "the file is empty"),
         ("binary.txt", b"\x00\x01\x02binary", "the file is binary"),
-        ("bad.jsonl", '{"text": "ok on Monday", "published": "2021-03-30"}\n{not json}\n', ":2: malformed JSON"),
-        ("baddate.jsonl", '{"text": "x on Monday", "published": "2021-02-30"}\n', ":1: publication date '2021-02-30' is not a date"),
+        (
+            "bad.jsonl",
+            '{"text": "ok on Monday", "published": "2021-03-30"}\n{not json}\n',
+            ":2: malformed JSON",
+        ),
+        (
+            "baddate.jsonl",
+            '{"text": "x on Monday", "published": "2021-02-30"}\n',
+            ":1: publication date '2021-02-30' is not a date",
+        ),
         ("notext.json", '{"published": "2021-03-30"}', "'text' is missing"),
         ("notes.md", "hello", "unsupported file type"),
     ],

@@ -51,8 +51,15 @@ def test_the_time_element_gets_an_iso_value_at_the_precision(precision, iso):
 def test_the_database_refuses_inconsistent_events(story, ingest, bad):
     article = ingest("Talks were held on Wednesday.", published=D)
     values = {
-        "article": article, "story": story, "date": D, "text": "x", "sentence_start": 0,
-        "sentence_end": 29, "timex_start": 20, "timex_end": 29, "timex_text": "Wednesday",
+        "article": article,
+        "story": story,
+        "date": D,
+        "text": "x",
+        "sentence_start": 0,
+        "sentence_end": 29,
+        "timex_start": 20,
+        "timex_end": 29,
+        "timex_text": "Wednesday",
     } | bad
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.create(**values)
@@ -67,11 +74,19 @@ def test_an_articles_url_is_unique_only_when_present(story, ingest):
     first = Article.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(
-            story=story, title="dup", url="https://example.org/x", published=D, text="a",
+            story=story,
+            title="dup",
+            url="https://example.org/x",
+            published=D,
+            text="a",
             content_hash="a",
         )
         Article.objects.create(
-            story=story, title="dup", url="https://example.org/x", published=D, text="b",
+            story=story,
+            title="dup",
+            url="https://example.org/x",
+            published=D,
+            text="b",
             content_hash="b",
         )
     assert first is not None

@@ -51,9 +51,12 @@ def test_the_demo_story_loads_idempotently_with_dated_events():
 )
 def test_demo_relative_dates_resolve_to_what_happened(title_start, expression, date):
     call_command("load_demo", stdout=StringIO())
-    events = Event.objects.filter(article__title__startswith=title_start, timex_text__iendswith=expression)
+    events = Event.objects.filter(
+        article__title__startswith=title_start, timex_text__iendswith=expression
+    )
     assert date in {e.date.isoformat() for e in events}, [
-        (e.timex_text, e.date.isoformat()) for e in Event.objects.filter(article__title__startswith=title_start)
+        (e.timex_text, e.date.isoformat())
+        for e in Event.objects.filter(article__title__startswith=title_start)
     ]
 
 

@@ -74,8 +74,12 @@ def test_an_editors_correction_survives_re_extraction(story, ingest):
 
 def test_rejected_and_verified_events_are_kept_as_editors_left_them(story, ingest):
     article = ingest(TEXT, published=dt.date(2021, 4, 14))
-    services.events_set_status(events=article.events.filter(timex_text="Tuesday"), status="rejected")
-    services.events_set_status(events=article.events.filter(timex_text="Thursday"), status="verified")
+    services.events_set_status(
+        events=article.events.filter(timex_text="Tuesday"), status="rejected"
+    )
+    services.events_set_status(
+        events=article.events.filter(timex_text="Thursday"), status="verified"
+    )
 
     services.article_extract_events(article=article)
 
@@ -88,8 +92,15 @@ def test_re_extraction_refreshes_unedited_events_and_retires_those_no_longer_fou
     untouched = article.events.get(timex_text="Thursday")
     Event.objects.filter(pk=untouched.pk).update(date=dt.date(2000, 1, 1), explanation="old")
     stale = Event.objects.create(
-        article=article, story=story, date=dt.date(2021, 1, 1), text="gone", sentence_start=0,
-        sentence_end=5, timex_start=0, timex_end=2, timex_text="Eg",
+        article=article,
+        story=story,
+        date=dt.date(2021, 1, 1),
+        text="gone",
+        sentence_start=0,
+        sentence_end=5,
+        timex_start=0,
+        timex_end=2,
+        timex_text="Eg",
     )
 
     summary = services.article_extract_events(article=article)

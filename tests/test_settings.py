@@ -42,7 +42,11 @@ def _settings_in_a_fresh_process(**env) -> str:
     )
     clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean | env, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
         check=True,
     )
     return result.stdout.strip()
@@ -55,5 +59,7 @@ def test_the_defaults_are_safe_sqlite_without_debug_and_with_a_compressed_manife
 
 
 def test_database_url_selects_postgresql():
-    output = _settings_in_a_fresh_process(DATABASE_URL="postgres://u@127.0.0.1:5432/news", DEBUG="TRUE")
+    output = _settings_in_a_fresh_process(
+        DATABASE_URL="postgres://u@127.0.0.1:5432/news", DEBUG="TRUE"
+    )
     assert output.startswith("True django.db.backends.postgresql")

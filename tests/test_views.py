@@ -24,8 +24,12 @@ REFLOATING = (
 
 @pytest.fixture
 def timeline_story(story, ingest):
-    ingest(GROUNDING, published=dt.date(2021, 3, 25), title="Ship blocks canal", source="Meridian Wire")
-    ingest(REFLOATING, published=dt.date(2021, 3, 29), title="Ship refloated", source="Harbour Ledger")
+    ingest(
+        GROUNDING, published=dt.date(2021, 3, 25), title="Ship blocks canal", source="Meridian Wire"
+    )
+    ingest(
+        REFLOATING, published=dt.date(2021, 3, 29), title="Ship refloated", source="Harbour Ledger"
+    )
     return story
 
 
@@ -37,13 +41,18 @@ def test_the_home_page_lists_stories_with_their_event_counts(client, timeline_st
     assert reverse("story", kwargs={"slug": "suez"}) in html
 
 
-def test_the_timeline_lists_events_oldest_first_with_dates_at_their_precision(client, timeline_story):
+def test_the_timeline_lists_events_oldest_first_with_dates_at_their_precision(
+    client, timeline_story
+):
     response = client.get("/stories/suez/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<time class="event__date event__date--day" datetime="2021-03-23">23 March 2021</time>' in html
+    assert (
+        '<time class="event__date event__date--day" datetime="2021-03-23">23 March 2021</time>'
+        in html
+    )
     assert html.index("23 March 2021") < html.index("29 March 2021")
-    assert "<h2 class=\"year-heading\">2021</h2>" in html
+    assert '<h2 class="year-heading">2021</h2>' in html
     assert "March 2021</h3>" in html
     assert "Meridian Wire" in html
 
@@ -59,7 +68,9 @@ def test_an_htmx_request_gets_only_the_results_fragment(client, timeline_story):
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_the_same_url_without_htmx_renders_the_full_page_with_the_same_results(client, timeline_story):
+def test_the_same_url_without_htmx_renders_the_full_page_with_the_same_results(
+    client, timeline_story
+):
     fragment = client.get("/stories/suez/?q=refloated", headers={"HX-Request": "true"})
     full = client.get("/stories/suez/?q=refloated")
     html = full.content.decode()
@@ -112,7 +123,9 @@ def test_the_entity_filter_keeps_only_events_naming_that_entity(client, timeline
         ({"after": "garbage"}, "load more"),
     ],
 )
-def test_invalid_filters_get_a_friendly_message_not_an_error(client, timeline_story, params, message):
+def test_invalid_filters_get_a_friendly_message_not_an_error(
+    client, timeline_story, params, message
+):
     response = client.get("/stories/suez/", params)
     assert response.status_code == 200
     html = response.content.decode()
@@ -132,7 +145,9 @@ def test_rejected_events_never_show(client, timeline_story):
     assert "refloated the Ever Given" in html
 
 
-def test_load_more_pages_through_events_without_repeating_the_month_heading(client, timeline_story, settings):
+def test_load_more_pages_through_events_without_repeating_the_month_heading(
+    client, timeline_story, settings
+):
     settings.TIMELINE_PAGE_SIZE = 2
     first = client.get("/stories/suez/").content.decode()
     assert "Load more events" in first
@@ -144,7 +159,9 @@ def test_load_more_pages_through_events_without_repeating_the_month_heading(clie
     assert "refloated the Ever Given" in html or "resume" in html
 
 
-def test_the_timeline_query_count_is_small_and_constant(client, story, ingest, django_assert_max_num_queries):
+def test_the_timeline_query_count_is_small_and_constant(
+    client, story, ingest, django_assert_max_num_queries
+):
     for day in range(1, 9):
         ingest(
             f"Officials met in Cairo on {day} March 2021 to discuss the canal. Report {day}.",
@@ -162,7 +179,9 @@ def test_an_unknown_story_is_a_404(client, db):
     assert client.get("/stories/nothing-here/").status_code == 404
 
 
-def test_the_article_page_highlights_every_event_sentence_and_anchors_each_event(client, timeline_story):
+def test_the_article_page_highlights_every_event_sentence_and_anchors_each_event(
+    client, timeline_story
+):
     event = Event.objects.get(text__contains="ran aground")
     response = client.get(reverse("article", kwargs={"slug": "suez", "pk": event.article_id}))
     html = response.content.decode()
@@ -179,7 +198,11 @@ def test_user_text_is_escaped_everywhere(client, story, ingest):
         source="<b>Evil</b> Outlet",
     )
     event = Event.objects.get()
-    for url in ("/", "/stories/suez/", reverse("article", kwargs={"slug": "suez", "pk": event.article_id})):
+    for url in (
+        "/",
+        "/stories/suez/",
+        reverse("article", kwargs={"slug": "suez", "pk": event.article_id}),
+    ):
         html = client.get(url).content.decode()
         assert "<script>alert(1)" not in html
         assert "<img src=x" not in html
@@ -203,7 +226,7 @@ def test_add_article_saves_extracts_and_shows_the_events(admin_client, db):
             "url": "https://example.org/ship-stuck",
             "published": "2021-03-24",
             "language": "en",
-            "text": "The Ever Given ran aground on Tuesday. Salvage crews will try again on Friday.",
+            "text": "The Ever Given ran aground on Tuesday. Salvors will try again on Friday.",
         },
         follow=True,
     )

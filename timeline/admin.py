@@ -19,7 +19,7 @@ def evidence_html(event: Event, text: str) -> str:
     if not (0 <= sentence_start <= timex_start < timex_end <= sentence_end <= len(text)):
         return format_html("<span>{}</span>", event.text)
     return format_html(
-        '<span class="evidence">{}<mark style="background:#ffe08a;padding:0 2px">{}</mark>{}</span>',
+        '<span class="evidence">{}<mark style="background:#ffe08a">{}</mark>{}</span>',
         text[sentence_start:timex_start],
         text[timex_start:timex_end],
         text[timex_end:sentence_end],
@@ -150,7 +150,9 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.n_events
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        services.article_save_edit(article=obj, changed_fields=form.changed_data, created=not change)
+        services.article_save_edit(
+            article=obj, changed_fields=form.changed_data, created=not change
+        )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -241,7 +243,9 @@ class EventAdmin(admin.ModelAdmin):
         n = services.events_set_status(events=queryset, status=Event.Status.VERIFIED)
         self.message_user(request, f"Verified {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Reject selected events (hidden from the timeline)", permissions=["change"])
+    @admin.action(
+        description="Reject selected events (hidden from the timeline)", permissions=["change"]
+    )
     def reject(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         n = services.events_set_status(events=queryset, status=Event.Status.REJECTED)
         self.message_user(request, f"Rejected {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)

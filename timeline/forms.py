@@ -17,19 +17,29 @@ class TimelineFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     # ISO only: the URL is a shareable contract, and "03/04/2021" means two different days.
     start = forms.DateField(
-        required=False, label="From", input_formats=["%Y-%m-%d"],
+        required=False,
+        label="From",
+        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        required=False, label="To", input_formats=["%Y-%m-%d"],
+        required=False,
+        label="To",
+        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     entity = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="Anyone, anything",
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="Anyone, anything",
         label="Person, organisation or place",
     )
     source = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="All sources",
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="All sources",
         label="Source",
     )
     precision = forms.ChoiceField(
@@ -42,7 +52,9 @@ class TimelineFilterForm(forms.Form):
     def __init__(self, data, *, story: Story):
         super().__init__(data)
         self.fields["entity"].queryset = story_entities(story=story)
-        self.fields["entity"].label_from_instance = lambda e: f"{e.name} ({e.kind}, {e.event_count})"
+        self.fields["entity"].label_from_instance = lambda e: (
+            f"{e.name} ({e.kind}, {e.event_count})"
+        )
         self.fields["source"].queryset = story_sources(story=story)
         self.fields["source"].label_from_instance = lambda s: f"{s.name} ({s.event_count})"
         self.fields["entity"].error_messages["invalid_choice"] = (
@@ -76,7 +88,9 @@ class TimelineFilterForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return TimelineFilters(
             q=(data.get("q") or "").strip(),
-            start=data.get("start") if "start" not in self.errors and "end" not in self.errors else None,
+            start=data.get("start")
+            if "start" not in self.errors and "end" not in self.errors
+            else None,
             end=data.get("end") if "end" not in self.errors else None,
             entity=data.get("entity"),
             source=data.get("source"),
@@ -99,11 +113,15 @@ class ArticleForm(forms.Form):
         queryset=Story.objects.order_by("title"), required=False, empty_label="A new story…"
     )
     new_story = forms.CharField(
-        required=False, max_length=200, label="New story title",
+        required=False,
+        max_length=200,
+        label="New story title",
         help_text="Used when no existing story is chosen.",
     )
     title = forms.CharField(max_length=500)
-    source = forms.CharField(max_length=200, required=False, help_text="The outlet, e.g. “Meridian Wire”.")
+    source = forms.CharField(
+        max_length=200, required=False, help_text="The outlet, e.g. “Meridian Wire”."
+    )
     url = forms.URLField(required=False, max_length=1000, label="URL", assume_scheme="https")
     published = forms.DateField(
         label="Publication date",

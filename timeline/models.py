@@ -238,9 +238,7 @@ def _day_month_year(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def format_date_at_precision(
-    date: dt.date, precision: str, end_date: dt.date | None = None
-) -> str:
+def format_date_at_precision(date: dt.date, precision: str, end_date: dt.date | None = None) -> str:
     """Write a date as a reader expects at its precision: '9 March 2022', 'March 2022', '2022'."""
     if precision == Precision.YEAR:
         label = str(date.year)

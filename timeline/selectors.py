@@ -119,7 +119,9 @@ def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[Mo
                 new_month=month is not None and (year, month) != last_month,
             )
         )
-        last_year, last_month = year, (year, month)
+        last_year = year
+        if month is not None:
+            last_month = (year, month)
     return groups
 
 
@@ -165,7 +167,7 @@ class TextPiece:
     title: str = ""
 
 
-def article_paragraphs(text: str, events: list[Event]) -> list[list[TextPiece]]:
+def article_paragraphs(text: str, events: list[Event]) -> list[list[TextPiece | Highlight]]:
     """The article text split into paragraphs of pieces, event sentences and expressions marked.
 
     Events are anchored on their sentence (several events may share one sentence).
@@ -193,9 +195,7 @@ def article_paragraphs(text: str, events: list[Event]) -> list[list[TextPiece]]:
             paragraphs.append([])
         if not chunk.strip("\n") and "\n\n" in chunk:
             continue
-        owner = next(
-            (evs for (s, e), evs in sentences.items() if s <= a and b <= e), None
-        )
+        owner = next((evs for (s, e), evs in sentences.items() if s <= a and b <= e), None)
         anchors: tuple[int, ...] = ()
         title = ""
         if owner:
@@ -212,4 +212,26 @@ def article_paragraphs(text: str, events: list[Event]) -> list[list[TextPiece]]:
                 title=title,
             )
         )
-    return [p for p in paragraphs if any(piece.text.strip() for piece in p)]
+    return [_join_sentences(p) for p in paragraphs if any(piece.text.strip() for piece in p)]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One event sentence, rendered as a single <mark> so the :target style covers all of it."""
+
+    pieces: tuple[TextPiece, ...]
+    anchors: tuple[int, ...]
+    title: str
+
+
+def _join_sentences(paragraph: list[TextPiece]) -> list[TextPiece | Highlight]:
+    runs: list[TextPiece | Highlight] = []
+    for piece in paragraph:
+        last = runs[-1] if runs else None
+        if piece.in_sentence and isinstance(last, Highlight) and not piece.anchors:
+            runs[-1] = Highlight(pieces=(*last.pieces, piece), anchors=last.anchors, title=last.title)
+        elif piece.in_sentence:
+            runs.append(Highlight(pieces=(piece,), anchors=piece.anchors, title=piece.title))
+        else:
+            runs.append(piece)
+    return runs

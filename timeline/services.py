@@ -90,7 +90,7 @@ def source_get_or_create(*, name: str) -> Source | None:
 
 
 def article_find_existing(*, story: Story, data: ArticleInput) -> Article | None:
-    """The stored article this input repeats: the same URL anywhere, or the same text in the story."""
+    """The stored article this input repeats: same URL anywhere, or same text in its story."""
     if data.url:
         found = Article.objects.filter(url=data.url).first()
         if found is not None:
@@ -270,7 +270,11 @@ def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
     for mention in ordered:
         lowered = mention.name.lower()
         entity = known.get(lowered) or by_alias.get(lowered)
-        if entity is None and len(mention.name.split()) == 1 and mention.kind in ("other", "person"):
+        if (
+            entity is None
+            and len(mention.name.split()) == 1
+            and mention.kind in ("other", "person")
+        ):
             entity = next(
                 (
                     e
@@ -285,7 +289,9 @@ def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
         if entity is None and not mention.certain:
             continue
         if entity is None:
-            entity = Entity.objects.filter(name__iexact=mention.name).first() or Entity.objects.create(
+            entity = Entity.objects.filter(
+                name__iexact=mention.name
+            ).first() or Entity.objects.create(
                 name=mention.name, kind=mention.kind, slug=_unique_slug(Entity, mention.name)
             )
             known[lowered] = entity

@@ -48,7 +48,6 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DEBUG", False)
 
 
-
 def _local_secret_key() -> str:
     """A random key kept in a git-ignored file, so a checkout never runs on a published key."""
     path = BASE_DIR / ".local-secret-key"
@@ -143,7 +142,7 @@ STORAGES = {
         )
     },
 }
-# Serve collected files and, when DEBUG is on, the finders' files too (runserver without collectstatic).
+# Serve collected files; with DEBUG on, the finders' files too (runserver, no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "admin:login"

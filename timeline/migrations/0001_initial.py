@@ -5,119 +5,309 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('homepage', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("homepage", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'stories',
-                'ordering': ['title'],
+                "verbose_name_plural": "stories",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'person'), ('organisation', 'organisation'), ('place', 'place'), ('other', 'other')], default='other', max_length=16)),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other names for the same entity, e.g. a surname.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "person"),
+                            ("organisation", "organisation"),
+                            ("place", "place"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other names for the same entity, e.g. a surname.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='entity_name_unique_per_kind')],
+                "verbose_name_plural": "entities",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "name"), name="entity_name_unique_per_kind"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('published', models.DateField(help_text='Publication date: relative dates resolve against it.')),
-                ('language', models.CharField(default='en', max_length=16)),
-                ('text', models.TextField()),
-                ('content_hash', models.CharField(editable=False, max_length=64)),
-                ('extraction_status', models.CharField(choices=[('pending', 'pending'), ('done', 'done'), ('failed', 'failed')], default='pending', max_length=16)),
-                ('extraction_error', models.TextField(blank=True)),
-                ('extracted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='timeline.source')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='timeline.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                (
+                    "published",
+                    models.DateField(
+                        help_text="Publication date: relative dates resolve against it."
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=16)),
+                ("text", models.TextField()),
+                ("content_hash", models.CharField(editable=False, max_length=64)),
+                (
+                    "extraction_status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("done", "done"), ("failed", "failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("extraction_error", models.TextField(blank=True)),
+                ("extracted_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="timeline.source",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="timeline.story",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published', 'id'],
+                "ordering": ["-published", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(help_text='First day of the period the event happened in.')),
-                ('precision', models.CharField(choices=[('day', 'day'), ('week', 'week'), ('month', 'month'), ('quarter', 'quarter'), ('year', 'year')], default='day', max_length=8)),
-                ('end_date', models.DateField(blank=True, help_text='Last day, for a range.', null=True)),
-                ('text', models.TextField(help_text='What happened, as the timeline shows it.')),
-                ('sentence_start', models.PositiveIntegerField()),
-                ('sentence_end', models.PositiveIntegerField()),
-                ('timex_start', models.PositiveIntegerField()),
-                ('timex_end', models.PositiveIntegerField()),
-                ('timex_text', models.CharField(max_length=200)),
-                ('timex_value', models.CharField(blank=True, max_length=64)),
-                ('confidence', models.FloatField(default=1.0)),
-                ('rule', models.CharField(blank=True, help_text='Extractor rule family.', max_length=40)),
-                ('explanation', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('extracted', 'extracted'), ('verified', 'verified'), ('rejected', 'rejected')], default='extracted', max_length=16)),
-                ('edited_fields', models.JSONField(blank=True, default=list, help_text='Fields an editor changed; re-extraction keeps them.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='timeline.article')),
-                ('entities', models.ManyToManyField(blank=True, related_name='events', to='timeline.entity')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='timeline.source')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='timeline.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(help_text="First day of the period the event happened in."),
+                ),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("week", "week"),
+                            ("month", "month"),
+                            ("quarter", "quarter"),
+                            ("year", "year"),
+                        ],
+                        default="day",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(blank=True, help_text="Last day, for a range.", null=True),
+                ),
+                ("text", models.TextField(help_text="What happened, as the timeline shows it.")),
+                ("sentence_start", models.PositiveIntegerField()),
+                ("sentence_end", models.PositiveIntegerField()),
+                ("timex_start", models.PositiveIntegerField()),
+                ("timex_end", models.PositiveIntegerField()),
+                ("timex_text", models.CharField(max_length=200)),
+                ("timex_value", models.CharField(blank=True, max_length=64)),
+                ("confidence", models.FloatField(default=1.0)),
+                (
+                    "rule",
+                    models.CharField(blank=True, help_text="Extractor rule family.", max_length=40),
+                ),
+                ("explanation", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("extracted", "extracted"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="extracted",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "edited_fields",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Fields an editor changed; re-extraction keeps them.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="timeline.article",
+                    ),
+                ),
+                (
+                    "entities",
+                    models.ManyToManyField(blank=True, related_name="events", to="timeline.entity"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="timeline.source",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="timeline.story",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'id'],
-                'indexes': [models.Index(condition=models.Q(('status', 'rejected'), _negated=True), fields=['story', 'date', 'id'], name='event_story_timeline'), models.Index(condition=models.Q(('status', 'rejected'), _negated=True), fields=['story', 'source', 'date', 'id'], name='event_story_source_timeline'), models.Index(fields=['article', 'sentence_start'], name='event_article_order'), models.Index(fields=['status', 'story'], name='event_status_story')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('date')), _connector='OR'), name='event_end_not_before_start'), models.CheckConstraint(condition=models.Q(('sentence_start__lte', models.F('timex_start')), ('timex_start__lt', models.F('timex_end')), ('timex_end__lte', models.F('sentence_end'))), name='event_timex_inside_sentence'), models.CheckConstraint(condition=models.Q(('confidence__gte', 0), ('confidence__lte', 1)), name='event_confidence_0_1'), models.CheckConstraint(condition=models.Q(('precision__in', ['day', 'week', 'month', 'quarter', 'year'])), name='event_precision_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['extracted', 'verified', 'rejected'])), name='event_status_valid')],
+                "ordering": ["date", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "rejected"), _negated=True),
+                        fields=["story", "date", "id"],
+                        name="event_story_timeline",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "rejected"), _negated=True),
+                        fields=["story", "source", "date", "id"],
+                        name="event_story_source_timeline",
+                    ),
+                    models.Index(fields=["article", "sentence_start"], name="event_article_order"),
+                    models.Index(fields=["status", "story"], name="event_status_story"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("date")),
+                            _connector="OR",
+                        ),
+                        name="event_end_not_before_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("sentence_start__lte", models.F("timex_start")),
+                            ("timex_start__lt", models.F("timex_end")),
+                            ("timex_end__lte", models.F("sentence_end")),
+                        ),
+                        name="event_timex_inside_sentence",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("confidence__gte", 0), ("confidence__lte", 1)),
+                        name="event_confidence_0_1",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("precision__in", ["day", "week", "month", "quarter", "year"])
+                        ),
+                        name="event_precision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["extracted", "verified", "rejected"])),
+                        name="event_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['story', 'published'], name='article_story_published'),
+            model_name="article",
+            index=models.Index(fields=["story", "published"], name="article_story_published"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='article_url_unique_when_present'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True),
+                fields=("url",),
+                name="article_url_unique_when_present",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('story', 'content_hash'), name='article_text_unique_per_story'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("story", "content_hash"), name="article_text_unique_per_story"
+            ),
         ),
     ]

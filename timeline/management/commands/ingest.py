@@ -28,8 +28,10 @@ def _expand(paths: list[str]) -> list[Path]:
         if path.is_dir():
             found.extend(
                 sorted(
-                    p for p in path.rglob("*")
-                    if p.suffix.lower() in SUPPORTED and not p.name.endswith(".expected.json")
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUPPORTED
+                    and not p.name.endswith(".expected.json")
                     and not (p.suffix.lower() == ".json" and p.with_suffix(".txt").exists())
                 )
             )
@@ -85,7 +87,9 @@ class Command(BaseCommand):
                     created += 1
                     events += outcome.extraction.created
                     if outcome.extraction.error:
-                        errors.append(f"{item.where}: extraction failed: {outcome.extraction.error}")
+                        errors.append(
+                            f"{item.where}: extraction failed: {outcome.extraction.error}"
+                        )
                 else:
                     repeated += 1
         summary = (
