@@ -1,6 +1,12 @@
 // Progressive enhancement for the timeline filters; every page works without this file.
 document.documentElement.classList.add("js");
 
+// On a phone the filters fold away so the events come first; without JavaScript they stay open.
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.querySelector(".filters__panel");
+  if (panel && window.matchMedia("(max-width: 52rem)").matches) panel.removeAttribute("open");
+});
+
 // Keep shared URLs short: leave empty filters out of the request htmx makes and pushes.
 document.addEventListener("htmx:configRequest", (event) => {
   const params = event.detail.parameters;

@@ -189,32 +189,12 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("text", "timex_text", "article__title")
     autocomplete_fields = ("entities",)
-    readonly_fields = (
-        "evidence",
-        "article_link",
-        "timex_text",
-        "timex_value",
-        "rule",
-        "explanation",
-        "confidence",
-        "edited_fields",
-    )
+    provenance = ("timex_text", "timex_value", "rule", "explanation", "confidence", "edited_fields")
+    readonly_fields = ("evidence", "article_link", *provenance)
     fieldsets = (
         (None, {"fields": ("evidence", "article_link")}),
         ("Correction", {"fields": ("date", "precision", "end_date", "status", "text", "entities")}),
-        (
-            "How it was extracted",
-            {
-                "fields": (
-                    "timex_text",
-                    "timex_value",
-                    "rule",
-                    "explanation",
-                    "confidence",
-                    "edited_fields",
-                )
-            },
-        ),
+        ("How it was extracted", {"fields": provenance}),
     )
     actions = ("verify", "reject", "reextract")
 

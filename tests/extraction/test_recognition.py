@@ -21,7 +21,10 @@ def spans(text: str) -> list[str]:
         ("They met last Friday and will meet next week.", ["last Friday", "next week"]),
         ("Sales rose in 2009 and mid-2019.", ["2009", "mid-2019"]),
         ("It grew in the 1990s.", ["the 1990s"]),
-        ("Results for Q3 2022 and the third quarter of 2022.", ["Q3 2022", "the third quarter of 2022"]),
+        (
+            "Results for Q3 2022 and the third quarter of 2022.",
+            ["Q3 2022", "the third quarter of 2022"],
+        ),
         ("The talks run 12-13 April.", ["12-13 April"]),
         ("Voting runs from May to July.", ["May to July"]),
         ("Output fell between 2019 and 2021.", ["2019 and 2021"]),

@@ -10,7 +10,7 @@ from .events import deduplicate, make_event
 from .recognition import Mention, find_mentions, previous_word
 from .resolution import Context, Resolution, resolve
 from .sentences import split_sentences
-from .tense import Tense, clause_tense
+from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
 
 logger = logging.getLogger(__name__)
@@ -34,9 +34,16 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     timexes: list[Timex] = []
     events: list[Event] = []
     anchor: datetime.date | None = None
+    tenses: dict[int, SentenceTenses] = {}
     for mention in find_mentions(text):
         sentence = _sentence_of(sentences, starts, mention)
-        resolution = _resolve_safely(mention, sentence, text, published, lang, anchor)
+        tense = Tense.UNKNOWN
+        if sentence is not None:
+            if sentence.start not in tenses:
+                tenses[sentence.start] = SentenceTenses(sentence.text)
+            offset = mention.start - sentence.start
+            tense = tenses[sentence.start].tense_at(offset, offset + len(mention.text))
+        resolution = _resolve_safely(mention, tense, text, published, lang, anchor)
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
@@ -59,17 +66,18 @@ def _sentence_of(sentences: list[Sentence], starts: list[int], mention: Mention)
 
 def _resolve_safely(
     mention: Mention,
-    sentence: Sentence | None,
+    tense: Tense,
     text: str,
     published: datetime.date,
     lang: str,
     anchor: datetime.date | None,
 ) -> Resolution | None:
-    tense = Tense.UNKNOWN
-    if sentence is not None:
-        start = mention.start - sentence.start
-        tense = clause_tense(sentence.text, start, start + len(mention.text))
     before = previous_word(text, mention.start)
+    if before == "since":
+        tense = Tense.PAST
+    elif before in ("until", "till", "by") and tense is Tense.UNKNOWN:
+        # A limit with no verb to go on is usually a deadline still ahead.
+        tense = Tense.FUTURE
     context = Context(
         published=published,
         tense=tense,

@@ -50,7 +50,7 @@ WEEKDAY = "(?:" + "|".join(WEEKDAY_NAMES) + ")"
 MONTH_FULL = "(?:" + "|".join(MONTH_NAMES) + ")"
 MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 MONTH = rf"(?:{MONTH_FULL}|{MONTH_ABBR})(?![A-Za-z])"
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:]|[.,]\d)"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w|[.,:]\d)"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\w%]|[.,]\d)"
 NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -72,6 +72,28 @@ APPROX = _words(
     "about", "nearly", "almost", "some", "roughly", "just", "only", "over", "around",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
+MONTH_MODIFIER = _words(
+    f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
+    f"late{_}this", "early", "late", "mid", "last", "next", "this",
+)  # fmt: skip
+RELATIVE_WORD = _words(
+    "last", "this", "next", "coming", "current", "past", f"the{_}past", f"the{_}coming",
+    f"the{_}current", f"this{_}past", f"the{_}latest",
+)  # fmt: skip
+SEASON_MODIFIER = _words(
+    "last", "this", "next", "early", "late", "the", f"this{_}past", f"the{_}early", f"the{_}late"
+)
+OFFSET_DIRECTION = _words("ago", "earlier", "later", "before", "after", "hence", f"from{_}now")
+DURATION_DETERMINER = _words(
+    "past", "last", "next", "coming", "first", "previous", "latest", "final", "following",
+    "remaining",
+)  # fmt: skip
+# "previously", "soon" and "formerly" are left out: in news copy they mostly modify a verb
+# without naming a time (TimeML annotates few of them).
+VAGUE_WORD = _words(
+    "now", "currently", "recently", "nowadays", "lately", f"the{_}past", f"the{_}future",
+    f"the{_}present", f"recent{_}years",
+)  # fmt: skip
 _WEEKDAY_PREFIX = rf"(?:(?P<wd>{WEEKDAY}),?{_})?"
 _YEAR_SUFFIX = rf"(?:,?{_}(?P<y>{YEAR}))?"
 
@@ -88,7 +110,10 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b{_WEEKDAY_PREFIX}(?:(?i:the){_})?(?P<d>{DAY})(?:{_}(?i:of))?{_}(?P<mon>{MONTH})"
         rf"{_YEAR_SUFFIX}",
     ),
-    ("month-day", rf"\b{_WEEKDAY_PREFIX}(?P<mon>{MONTH}){_}(?P<d>{DAY}){_YEAR_SUFFIX}{NOT_A_QUANTITY}"),
+    (
+        "month-day",
+        rf"\b{_WEEKDAY_PREFIX}(?P<mon>{MONTH}){_}(?P<d>{DAY}){_YEAR_SUFFIX}{NOT_A_QUANTITY}",
+    ),
     (
         "day-range",
         rf"\b(?P<d1>{DAY})(?:{_0}[-\u2013]{_0}|{_}(?i:to|and){_})(?P<d2>{DAY}){_}(?P<mon>{MONTH})"
@@ -116,7 +141,7 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "month",
-        rf"\b(?:(?P<mod>{_words('earlier this', 'later this', 'early next', 'late last', 'early this', 'late this', 'early', 'late', 'mid', 'last', 'next', 'this')}){_SEP})?"
+        rf"\b(?:(?P<mod>{MONTH_MODIFIER}){_SEP})?"
         rf"(?P<mon>{MONTH_FULL})\b(?:{_}(?P<rel>(?i:last|this|next)){_}(?i:year)\b)?",
     ),
     (
@@ -130,14 +155,17 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?P<word>(?i:today|tonight|yesterday|tomorrow))\b"
         rf"(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?",
     ),
-    ("part-of-day", rf"\b(?P<rel>(?i:this|last)){_}(?P<part>(?i:morning|afternoon|evening|night))\b"),
+    (
+        "part-of-day",
+        rf"\b(?P<rel>(?i:this|last)){_}(?P<part>(?i:morning|afternoon|evening|night))\b",
+    ),
     (
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
-        rf"(?P<rel>{_words('last', 'this', 'next', 'coming', 'current', 'past', f'the{_}past', f'the{_}coming', f'the{_}current', f'this{_}past')})"
+        rf"(?P<rel>{RELATIVE_WORD})"
         rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)",
     ),
-    ("relative", r"\b(?P<rel>(?i:the))[^\S\r\n]{1,3}(?P<unit>(?i:weekend))\b"),
+    ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
     (
         "anchored",
         rf"\b(?i:the){_}(?P<which>(?i:previous|next|following|preceding|same|prior)){_}"
@@ -169,14 +197,14 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "season",
-        rf"\b(?:(?P<rel>{_words('last', 'this', 'next', 'early', 'late', 'the', f'this{_}past', f'the{_}early', f'the{_}late')}){_})?"
+        rf"\b(?:(?P<rel>{SEASON_MODIFIER}){_})?"
         rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b"
         rf"(?:{_}(?:(?i:of){_})?(?P<y>{YEAR}))?",
     ),
     (
         "offset",
         rf"\b(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_SEP}(?P<unit>{UNIT}){_}"
-        rf"(?:(?i:or{_}so){_})?(?P<dir>{_words('ago', 'earlier', 'later', 'before', 'after', 'hence', f'from{_}now')})\b",
+        rf"(?:(?i:or{_}so){_})?(?P<dir>{OFFSET_DIRECTION})\b",
     ),
     (
         "in-offset",
@@ -185,7 +213,7 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "duration",
-        rf"\b(?:(?P<the>(?i:the)){_}(?:(?P<rel>{_words('past', 'last', 'next', 'coming', 'first', 'previous', 'latest', 'final', 'following', 'remaining')}){_})?)?"
+        rf"\b(?:(?P<the>(?i:the)){_}(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
         rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_SEP}(?P<unit>{UNIT})\b"
         r"(?P<suffix>-(?i:long|old))?",
     ),
@@ -194,17 +222,18 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
         rf"(?P<unit>(?i:days?|weeks?|months?|years?|hours?|minutes?|mornings?|evenings?|nights?"
         rf"|weekends?)|(?P<wd>{WEEKDAY}))"
-        r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|quarterly|nightly|hourly)))\b",
+        r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|nightly|hourly)))\b",
     ),
     ("set", rf"\b(?P<wd>{WEEKDAY})s\b"),
     (
         "vague",
-        rf"\b(?P<word>{_words('now', 'currently', 'recently', 'nowadays', 'soon', 'previously', 'formerly', 'lately', 'presently', f'the{_}past', f'the{_}future', f'the{_}present', f'recent{_}years')})\b",
+        rf"\b(?P<word>{VAGUE_WORD})\b",
     ),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+_AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
 _NEXT_WORD = re.compile(r"[^\S\r\n]{1,3}([A-Za-z]+)")
 
 
@@ -284,7 +313,10 @@ def _check_year(text: str, mention: Mention) -> bool:
         return False
     if mention.get("mod") or mention.get("fiscal"):
         return True
-    return previous_word(text, mention.start) in YEAR_CONTEXT
+    if previous_word(text, mention.start) in YEAR_CONTEXT:
+        return True
+    # The second year of a list: "in 1994, 1995 and 1997".
+    return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
 
 
 def _check_season(text: str, mention: Mention) -> bool:

@@ -74,9 +74,7 @@ def _explain(context: Context, mention: Mention, reason: str, result: str) -> st
     weekday = WEEKDAY_NAMES[published.weekday()][:3]
     phrase = f"{context.preposition} {mention.text}" if context.preposition else mention.text
     tense = f", {context.tense} tense" if context.tense is not Tense.UNKNOWN else ""
-    return (
-        f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
-    )
+    return f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
 
 
 def _dated(
@@ -531,6 +529,7 @@ _RELATIVE_SHIFT = {
     "current": 0,
     "the current": 0,
     "the": 0,
+    "the latest": -1,
     "next": 1,
     "coming": 1,
     "the coming": 1,
@@ -544,6 +543,9 @@ def _resolve_relative(mention: Mention, context: Context) -> Resolution | None:
     published = context.published
     if unit == "weekend":
         return _resolve_weekend(mention, context, rel)
+    if unit == "quarter" and rel == "the":
+        # Business copy's "the quarter" is the last one reported on: the one before now.
+        amount = -1
     if unit in ("decade", "century"):
         # Too coarse for the timeline: a value, no event.
         if unit == "decade":

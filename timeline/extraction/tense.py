@@ -7,6 +7,7 @@ expression. The marker nearest to the expression wins; when the clause has none 
 
 from __future__ import annotations
 
+import bisect
 import re
 from enum import Enum
 
@@ -26,7 +27,7 @@ _CLAUSE_BREAKS = frozenset(
     + "where while whereas although though because but that which who".split()
 )
 
-_FUTURE_WORDS = frozenset("will shall won't 'll upcoming".split())
+_FUTURE_WORDS = frozenset("will shall won't 'll upcoming would could may might should".split())
 _PAST_WORDS = frozenset(
     """said was were had did ago yesterday told met held came went took made gave began left won
     lost saw sent spoke wrote found brought bought sold paid fell rose struck led kept got became
@@ -38,39 +39,56 @@ _NOT_PAST = frozenset(
     """need speed seed feed bleed breed proceed exceed succeed indeed hundred red bed shed
     wed bred fled sled naked wicked sacred kindred""".split()
 )
-_AUXILIARIES = frozenset("is are was were be".split())
+_AUXILIARIES = frozenset("is are was were be been".split())
 _FUTURE_ADJECTIVES = frozenset("set due scheduled slated expected poised going about".split())
+# These announce a plan even without an auxiliary ("talks, set to resume Monday").
+_PLAN_PARTICIPLES = frozenset("set scheduled slated poised".split())
+_PLAN_LINKS = frozenset("to in on for by".split())
 _INTENT_VERBS = frozenset("plans plan planning planned intends intend aims hopes".split())
+
+
+class SentenceTenses:
+    """Tense markers of one sentence, indexed once so each expression is a few bisections."""
+
+    def __init__(self, sentence: str) -> None:
+        tokens = list(_TOKEN.finditer(sentence))
+        self._starts = [t.start() for t in tokens]
+        self._ends = [t.end() for t in tokens]
+        words = [t.group() for t in tokens]
+        self._markers = _markers(words)
+        self._marker_positions = sorted(self._markers)
+        self._breaks = [i for i, word in enumerate(words) if word.lower() in _CLAUSE_BREAKS]
+
+    def tense_at(self, start: int, end: int) -> Tense:
+        """Tense of the clause governing the characters `start:end` of the sentence."""
+        last_before = bisect.bisect_right(self._ends, start) - 1
+        first_after = bisect.bisect_left(self._starts, end)
+        # The clause runs between the nearest breaks around the expression.
+        b = bisect.bisect_right(self._breaks, last_before) - 1
+        clause_start = self._breaks[b] if b >= 0 else -1
+        a = bisect.bisect_left(self._breaks, first_after)
+        clause_end = self._breaks[a] if a < len(self._breaks) else len(self._starts)
+        chosen = self._nearest(last_before, first_after, clause_start, clause_end)
+        if chosen is None:
+            chosen = self._nearest(last_before, first_after, -1, len(self._starts))
+        return Tense.UNKNOWN if chosen is None else self._markers[chosen]
+
+    def _nearest(self, last_before: int, first_after: int, low: int, high: int) -> int | None:
+        positions = self._marker_positions
+        candidates = []
+        i = bisect.bisect_right(positions, last_before) - 1
+        if i >= 0 and positions[i] > low:
+            candidates.append((last_before - positions[i], 0, positions[i]))
+        j = bisect.bisect_left(positions, first_after)
+        if j < len(positions) and positions[j] < high:
+            candidates.append((positions[j] - first_after, 1, positions[j]))
+        # On a tie the earlier marker wins: English puts the verb before its adjuncts.
+        return min(candidates)[2] if candidates else None
 
 
 def clause_tense(sentence: str, start: int, end: int) -> Tense:
     """Tense of the clause governing `sentence[start:end]`."""
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
-    words = [t[2] for t in tokens]
-    markers = _markers(words)
-    before = [i for i, t in enumerate(tokens) if t[1] <= start]
-    after = [i for i, t in enumerate(tokens) if t[0] >= end]
-    first_after = after[0] if after else len(tokens)
-    last_before = before[-1] if before else -1
-
-    clause_start = last_before
-    while clause_start >= 0 and words[clause_start] not in _CLAUSE_BREAKS:
-        clause_start -= 1
-    clause_end = first_after
-    while clause_end < len(words) and words[clause_end] not in _CLAUSE_BREAKS:
-        clause_end += 1
-
-    in_clause = {i: t for i, t in markers.items() if clause_start < i < clause_end}
-    chosen = in_clause or markers
-    if not chosen:
-        return Tense.UNKNOWN
-
-    def distance(i: int) -> tuple[int, int]:
-        gap = last_before - i if i <= last_before else i - first_after
-        # On a tie the earlier marker wins: English puts the verb before its adjuncts.
-        return (gap, 0 if i <= last_before else 1)
-
-    return chosen[min(chosen, key=distance)]
+    return SentenceTenses(sentence).tense_at(start, end)
 
 
 def _markers(words: list[str]) -> dict[int, Tense]:
@@ -81,16 +99,24 @@ def _markers(words: list[str]) -> dict[int, Tense]:
         prev = lowered[i - 1] if i else ""
         if word in _FUTURE_WORDS or word.endswith("'ll") or word == "next":
             markers[i] = Tense.FUTURE
-        elif word in _FUTURE_ADJECTIVES and prev in _AUXILIARIES and nxt == "to":
+        elif word in _FUTURE_ADJECTIVES and prev in _AUXILIARIES and nxt in _PLAN_LINKS:
+            markers[i] = Tense.FUTURE
+        elif word in _PLAN_PARTICIPLES and nxt == "to":
             markers[i] = Tense.FUTURE
         elif word in _INTENT_VERBS and nxt == "to":
             markers[i] = Tense.FUTURE
-        elif word == "to" and nxt == "be" and i + 2 < len(lowered) and lowered[i + 2] in (
-            "held",
-            "signed",
-            "released",
-            "published",
-            "launched",
+        elif (
+            word == "to"
+            and nxt == "be"
+            and i + 2 < len(lowered)
+            and lowered[i + 2]
+            in (
+                "held",
+                "signed",
+                "released",
+                "published",
+                "launched",
+            )
         ):
             markers[i] = Tense.FUTURE
         elif i in markers:

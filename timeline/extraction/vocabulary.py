@@ -61,7 +61,8 @@ WEEKDAY_NAME_LEADERS = frozenset("Bloody Black Super Good Ash Palm Easter Cyber 
 # A preceding word that lets a bare four-digit number be read as a year.
 YEAR_CONTEXT = frozenset(
     """in since by of until till during from to between and through before after early late
-    mid fiscal around circa year spring summer autumn fall winter""".split()
+    mid fiscal around circa year spring summer autumn fall winter for into due the a its his her
+    their our this that""".split()
 )
 
 # Nouns that show a four-digit number is a count, not a year ("2000 people").
