@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from timeline.extraction import Precision, extract
+from timeline.extraction.tense import clause_tense
 
 WED = datetime.date(2022, 3, 9)  # a Wednesday, like the seed article
 FRI = datetime.date(2022, 3, 11)
@@ -152,3 +153,20 @@ def test_it_gives_each_timex_a_timeml_value(text, timex_text, type_, value):
 )
 def test_it_makes_no_event_from_durations_sets_or_vague_expressions(sentence):
     assert extract(sentence, published=WED).events == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "tense"),
+    [
+        ("Lavrov arrived in Turkey on Wednesday, where he will hold talks.", "Wednesday", "past"),
+        ("On Thursday, Turkey will host the ministers.", "Thursday", "future"),
+        ("The talks are set to resume on Monday.", "Monday", "future"),
+        ("The summit is to be held in June.", "June", "future"),
+        ("He said the plan had failed in June.", "June", "past"),
+        ("Isolated due to sanctions since February 24.", "February 24", "past"),
+        ("Talks in June.", "June", "unknown"),
+    ],
+)
+def test_the_nearest_verb_in_the_clause_decides_the_tense(sentence, expression, tense):
+    start = sentence.index(expression)
+    assert clause_tense(sentence, start, start + len(expression)).value == tense
