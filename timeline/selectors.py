@@ -229,7 +229,9 @@ def _join_sentences(paragraph: list[TextPiece]) -> list[TextPiece | Highlight]:
     for piece in paragraph:
         last = runs[-1] if runs else None
         if piece.in_sentence and isinstance(last, Highlight) and not piece.anchors:
-            runs[-1] = Highlight(pieces=(*last.pieces, piece), anchors=last.anchors, title=last.title)
+            runs[-1] = Highlight(
+                pieces=(*last.pieces, piece), anchors=last.anchors, title=last.title
+            )
         elif piece.in_sentence:
             runs.append(Highlight(pieces=(piece,), anchors=piece.anchors, title=piece.title))
         else:

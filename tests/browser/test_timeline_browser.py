@@ -168,7 +168,9 @@ def test_selecting_a_source_and_dates_filters(page, story_url, demo):
     page.fill("#id_end", "2021-04-30")
     page.wait_for_url(re.compile(r"end=2021-04-30"))
     assert query_of(page.url) == {
-        "source": [slug], "start": ["2021-04-01"], "end": ["2021-04-30"],
+        "source": [slug],
+        "start": ["2021-04-01"],
+        "end": ["2021-04-30"],
     }, page.url
     in_range = matching(demo, source=source, start=start, end=end)
     assert 0 < in_range < count

@@ -96,3 +96,11 @@ def test_the_result_lists_every_timex_even_those_without_events():
 def test_a_datetime_publication_date_is_cut_to_its_date():
     result = extract("He arrived yesterday.", published=datetime.datetime(2022, 3, 9, 23, 30))
     assert result.events[0].iso_date == "2022-03-08"
+
+
+def test_since_points_to_the_past_even_without_a_past_verb():
+    assert dates("Russia is isolated since February 24.") == [("2022-02-24", "day")]
+
+
+def test_until_points_to_the_future_when_no_verb_decides():
+    assert dates("Talks in Antalya until March 20.") == [("2022-03-20", "day")]

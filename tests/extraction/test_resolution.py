@@ -163,10 +163,82 @@ def test_it_makes_no_event_from_durations_sets_or_vague_expressions(sentence):
         ("The talks are set to resume on Monday.", "Monday", "future"),
         ("The summit is to be held in June.", "June", "future"),
         ("He said the plan had failed in June.", "June", "past"),
-        ("Isolated due to sanctions since February 24.", "February 24", "past"),
+        ("It was isolated due to sanctions on February 24.", "February 24", "past"),
         ("Talks in June.", "June", "unknown"),
     ],
 )
 def test_the_nearest_verb_in_the_clause_decides_the_tense(sentence, expression, tense):
     start = sentence.index(expression)
     assert clause_tense(sentence, start, start + len(expression)).value == tense
+
+
+MAR_25_2021 = datetime.date(2021, 3, 25)  # a Thursday
+JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "iso", "precision"),
+    [
+        # A present-tense clause picks the nearest month, even inside reported speech.
+        (
+            "The risk, they said, is congestion in April if ships arrive at once.",
+            MAR_25_2021,
+            "2021-04",
+            MONTH,
+        ),
+        # "is expected" / "are planned" look ahead; "had been due" does not.
+        (
+            "A spring tide is expected around the full moon on Sunday.",
+            MAR_25_2021,
+            "2021-03-28",
+            DAY,
+        ),
+        ("The next attempts are planned for Monday.", MAR_25_2021, "2021-03-29", DAY),
+        (
+            "It had originally been due in Felixstowe in early April.",
+            datetime.date(2021, 8, 4),
+            "2021-04",
+            MONTH,
+        ),
+        # A subordinate clause's verb does not govern the main clause's date.
+        (
+            "The ship will leave on Wednesday after its owner reached a deal.",
+            JUL_5_2021,
+            "2021-07-07",
+            DAY,
+        ),
+        (
+            "The authority said the deal would be signed on Wednesday.",
+            JUL_5_2021,
+            "2021-07-07",
+            DAY,
+        ),
+        (
+            "All parties agreed on Sunday to adjourn the hearing.",
+            datetime.date(2021, 6, 24),
+            "2021-06-20",
+            DAY,
+        ),
+        # "until" a date: a past verb does not push the limit into the past.
+        ("The court adjourned the case until 11 July.", JUL_5_2021, "2021-07-11", DAY),
+        # "the coming weekend" on a weekday is this week's.
+        ("Salvors hope to free the ship over the coming weekend.", MAR_25_2021, "2021-03-27", DAY),
+        # Months and years count from the last date mentioned, of any precision.
+        (
+            "It claimed $916m in April before lowering it the following month.",
+            JUL_5_2021,
+            "2021-05",
+            MONTH,
+        ),
+    ],
+)
+def test_it_resolves_by_the_clause_that_governs_the_expression(sentence, published, iso, precision):
+    events = [e for e in extract(sentence, published=published).events if e.iso_date == iso]
+    assert events, [e.iso_date for e in extract(sentence, published=published).events]
+    assert events[0].precision is precision
+
+
+def test_a_comparison_with_later_than_is_a_duration_not_a_date():
+    result = extract("The ship docked four months later than planned.", published=JUL_5_2021)
+    assert result.events == []
+    assert [t.type for t in result.timexes] == ["DURATION"]

@@ -7,7 +7,7 @@ import datetime
 import logging
 
 from .events import deduplicate, make_event
-from .recognition import Mention, find_mentions, previous_word
+from .recognition import Mention, find_mentions, next_word, previous_word
 from .resolution import Context, Resolution, resolve
 from .sentences import split_sentences
 from .tense import SentenceTenses, Tense
@@ -34,6 +34,7 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     timexes: list[Timex] = []
     events: list[Event] = []
     anchor: datetime.date | None = None
+    period_anchor: datetime.date | None = None
     tenses: dict[int, SentenceTenses] = {}
     for mention in find_mentions(text):
         sentence = _sentence_of(sentences, starts, mention)
@@ -43,14 +44,16 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
                 tenses[sentence.start] = SentenceTenses(sentence.text)
             offset = mention.start - sentence.start
             tense = tenses[sentence.start].tense_at(offset, offset + len(mention.text))
-        resolution = _resolve_safely(mention, tense, text, published, lang, anchor)
+        resolution = _resolve_safely(mention, tense, text, published, lang, anchor, period_anchor)
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
         timexes.append(timex)
         resolved = resolution.resolved
-        if resolved is not None and resolved.precision is Precision.DAY:
-            anchor = resolved.date
+        if resolved is not None:
+            period_anchor = resolved.date
+            if resolved.precision is Precision.DAY:
+                anchor = resolved.date
         if sentence is not None and (event := make_event(sentence, timex, resolved)):
             events.append(event)
     return ExtractionResult(timexes=timexes, events=deduplicate(events))
@@ -71,6 +74,7 @@ def _resolve_safely(
     published: datetime.date,
     lang: str,
     anchor: datetime.date | None,
+    period_anchor: datetime.date | None,
 ) -> Resolution | None:
     before = previous_word(text, mention.start)
     if before == "since":
@@ -78,10 +82,15 @@ def _resolve_safely(
     elif before in ("until", "till", "by") and tense is Tense.UNKNOWN:
         # A limit with no verb to go on is usually a deadline still ahead.
         tense = Tense.FUTURE
+    elif before in ("until", "till") and tense is Tense.PAST:
+        # "adjourned the case until 11 July": the verb is past, the limit need not be.
+        tense = Tense.UNKNOWN
     context = Context(
         published=published,
         tense=tense,
         anchor=anchor,
+        period_anchor=period_anchor,
+        next_word=next_word(text, mention.end).lower(),
         lang=lang or "en",
         preposition=before if before in _PREPOSITIONS else "",
     )

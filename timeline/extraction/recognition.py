@@ -274,7 +274,7 @@ def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -
     return match.group(1).lower() if lower else match.group(1)
 
 
-def _next_word(text: str, end: int) -> str:
+def next_word(text: str, end: int) -> str:
     match = _NEXT_WORD.match(text, end)
     return match.group(1) if match else ""
 
@@ -294,7 +294,7 @@ def _check_month(text: str, mention: Mention) -> bool:
     if month in ("May", "March"):
         # The modal verb and the protest march need a dating context to count as months.
         return before in ("and", "or", "to") and previous_word(text, mention.start, 1) in MONTHS
-    following = _next_word(text, mention.end)
+    following = next_word(text, mention.end)
     # "April Smith": a month name directly before a capitalised word is usually a name.
     return not (following[:1].isupper() and following.lower() not in MONTHS)
 
@@ -304,11 +304,11 @@ def _check_weekday(text: str, mention: Mention) -> bool:
         return True
     if previous_word(text, mention.start, lower=False) in WEEKDAY_NAME_LEADERS:
         return False
-    return _next_word(text, mention.end) not in WEEKDAY_NAME_FOLLOWERS
+    return next_word(text, mention.end) not in WEEKDAY_NAME_FOLLOWERS
 
 
 def _check_year(text: str, mention: Mention) -> bool:
-    following = _next_word(text, mention.end).lower()
+    following = next_word(text, mention.end).lower()
     if following in COUNT_NOUNS:
         return False
     if mention.get("mod") or mention.get("fiscal"):
@@ -336,17 +336,19 @@ def _check_offset(text: str, mention: Mention) -> bool:
     direction = (mention.get("dir") or "").lower()
     if direction in ("before", "after"):
         # "two days before the vote" is anchored on an event we cannot date.
-        return not _next_word(text, mention.end)
+        return not next_word(text, mention.end)
     return True
 
 
 def _check_duration(text: str, mention: Mention) -> bool:
     if (mention.get("suffix") or "").lower() == "-old":
         return False
-    num = (mention.get("num") or "").lower()
-    return not (num in ("a", "an") and not mention.get("the") and not mention.get("approx")) or (
-        previous_word(text, mention.start) in ("for", "within", "than", "of", "in", "after")
-    )
+    if (mention.get("num") or "").lower() not in ("a", "an"):
+        return True
+    if mention.get("the") or mention.get("approx"):
+        return True
+    # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
+    return previous_word(text, mention.start) in ("for", "within", "than", "of", "in", "after")
 
 
 def _check_numeric(text: str, mention: Mention) -> bool:

@@ -49,6 +49,10 @@ class Context:
     tense: Tense = Tense.UNKNOWN
     # The last day-precise date mentioned before the expression ("the next day" hangs on it).
     anchor: datetime.date | None = None
+    # The last date of any precision ("in April ... the following month" hangs on April).
+    period_anchor: datetime.date | None = None
+    # The word after the expression: "four months later than planned" is no date.
+    next_word: str = ""
     lang: str = "en"
     # The word before the expression, for explanations ("on Sunday").
     preposition: str = ""
@@ -571,6 +575,8 @@ def _resolve_weekend(mention: Mention, context: Context, rel: str) -> Resolution
         # "over the weekend": the one just past unless the sentence looks ahead.
         on_weekend = published.weekday() >= 5
         amount = 0 if on_weekend or context.tense is Tense.FUTURE else -1
+    elif rel in ("coming", "the coming", "this") and published.weekday() < 5:
+        amount = 0  # on a weekday, the coming weekend is this week's
     else:
         amount = _RELATIVE_SHIFT[rel]
     saturday, _, value = _shift(published, "weekend", amount)
@@ -593,9 +599,13 @@ def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
     quantity = number_value(mention.get("num") or "")
     from_publication = direction in ("ago", "hence", "from now")
     sign = 1 if direction in ("later", "after", "hence", "from now") else -1
+    if context.next_word == "than":
+        return _resolve_duration(mention, context)  # "four months later than planned"
     if quantity is None or quantity != int(quantity):
         return Resolution("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF")
-    base = context.published if from_publication else (context.anchor or context.published)
+    base = (
+        context.published if from_publication else (_anchor_for(unit, context) or context.published)
+    )
     date, precision, value = _shift(base, unit, sign * int(quantity))
     if from_publication:
         reason = f"{format_quantity(quantity)} {unit}(s) {direction} publication"
@@ -645,11 +655,18 @@ _ANCHOR_SHIFT = {
 }
 
 
+def _anchor_for(unit: str, context: Context) -> datetime.date | None:
+    """Days and weeks count from the last exact day; months and years from any last date."""
+    if unit in ("month", "quarter", "year", "decade", "century"):
+        return context.period_anchor
+    return context.anchor
+
+
 def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
     which = (mention.get("which") or "").lower()
     unit = (mention.get("unit") or "").lower()
     amount = _ANCHOR_SHIFT[which]
-    base = context.anchor or context.published
+    base = _anchor_for(unit, context) or context.published
     if unit in PARTS_OF_DAY:
         date = base + amount * DAY
         mention = Mention(mention.start, mention.end, mention.text, mention.kind, {"part": unit})

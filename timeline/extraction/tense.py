@@ -14,6 +14,7 @@ from enum import Enum
 
 class Tense(str, Enum):
     PAST = "past"
+    PRESENT = "present"
     FUTURE = "future"
     UNKNOWN = "unknown"
 
@@ -25,6 +26,8 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|--|[,;:()\"\u201c\u201d\u2014\u2013]
 _CLAUSE_BREAKS = frozenset(
     [",", ";", ":", "(", ")", '"', "\u201c", "\u201d", "\u2014", "\u2013", "--"]
     + "where while whereas although though because but that which who".split()
+    # Subordinators open a clause with its own verb: "will leave on Wednesday after X reached".
+    + "after before when once if unless".split()
 )
 
 _FUTURE_WORDS = frozenset("will shall won't 'll upcoming would could may might should".split())
@@ -37,10 +40,14 @@ _PAST_WORDS = frozenset(
 # "-ed" words that are not past-tense verbs.
 _NOT_PAST = frozenset(
     """need speed seed feed bleed breed proceed exceed succeed indeed hundred red bed shed
-    wed bred fled sled naked wicked sacred kindred""".split()
+    wed bred fled sled naked wicked sacred kindred steed greed tweed heed weed deed""".split()
 )
-_AUXILIARIES = frozenset("is are was were be been".split())
-_FUTURE_ADJECTIVES = frozenset("set due scheduled slated expected poised going about".split())
+# Only a present auxiliary makes "due"/"expected" look ahead; "had been due in April" is past.
+_PRESENT_AUXILIARIES = frozenset("is are am be 's".split())
+_PRESENT_WORDS = frozenset("is are am".split())
+_FUTURE_ADJECTIVES = frozenset(
+    "set due scheduled slated expected poised going about planned".split()
+)
 # These announce a plan even without an auxiliary ("talks, set to resume Monday").
 _PLAN_PARTICIPLES = frozenset("set scheduled slated poised".split())
 _PLAN_LINKS = frozenset("to in on for by".split())
@@ -99,7 +106,9 @@ def _markers(words: list[str]) -> dict[int, Tense]:
         prev = lowered[i - 1] if i else ""
         if word in _FUTURE_WORDS or word.endswith("'ll") or word == "next":
             markers[i] = Tense.FUTURE
-        elif word in _FUTURE_ADJECTIVES and prev in _AUXILIARIES and nxt in _PLAN_LINKS:
+        elif word in _FUTURE_ADJECTIVES and prev in _PRESENT_AUXILIARIES:
+            markers[i] = Tense.FUTURE
+        elif word in _FUTURE_ADJECTIVES and prev in ("was", "were") and nxt in _PLAN_LINKS:
             markers[i] = Tense.FUTURE
         elif word in _PLAN_PARTICIPLES and nxt == "to":
             markers[i] = Tense.FUTURE
@@ -121,19 +130,18 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif i in markers:
             continue
-        elif word in _PAST_WORDS or word == "last" or _looks_past(words[i]):
+        elif word in _PAST_WORDS or word == "last":
             markers[i] = Tense.PAST
+        elif _looks_past(words[i]) and prev not in ("be", "being"):
+            # "would be signed": the participle after "be" is passive, the modal decides.
+            markers[i] = Tense.PAST
+        elif word in _PRESENT_WORDS and nxt not in _FUTURE_ADJECTIVES:
+            markers[i] = Tense.PRESENT
     return _drop_consumed(markers, lowered)
 
 
 def _looks_past(word: str) -> bool:
-    return (
-        len(word) > 4
-        and word.islower()
-        and word.endswith("ed")
-        and word not in _NOT_PAST
-        and not word.endswith("eed")
-    )
+    return len(word) > 4 and word.islower() and word.endswith("ed") and word not in _NOT_PAST
 
 
 def _drop_consumed(markers: dict[int, Tense], words: list[str]) -> dict[int, Tense]:
