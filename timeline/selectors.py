@@ -58,7 +58,9 @@ class TimelinePage:
 
 def story_list() -> QuerySet[Story]:
     return Story.objects.annotate(
-        event_count=Count("events", filter=Q(events__status__in=["extracted", "verified"])),
+        event_count=Count(
+            "events", filter=Q(events__status__in=["extracted", "verified"]), distinct=True
+        ),
         article_count=Count("articles", distinct=True),
     ).order_by("title")
 
