@@ -19,7 +19,7 @@ def evidence_html(event: Event, text: str) -> str:
     if not (0 <= sentence_start <= timex_start < timex_end <= sentence_end <= len(text)):
         return format_html("<span>{}</span>", event.text)
     return format_html(
-        '<span class="evidence">{}<mark style="background:#ffe08a">{}</mark>{}</span>',
+        '<span class="evidence">{}<mark>{}</mark>{}</span>',
         text[sentence_start:timex_start],
         text[timex_start:timex_end],
         text[timex_end:sentence_end],
@@ -76,6 +76,10 @@ class EntityAdmin(admin.ModelAdmin):
     @admin.display(description="events", ordering="n_events")
     def event_count(self, entity: Entity) -> int:
         return entity.n_events
+
+
+class EvidenceMedia:
+    css = {"all": ("timeline/admin.css",)}
 
 
 class EventInline(admin.TabularInline):
@@ -136,6 +140,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
     inlines = (EventInline,)
+    Media = EvidenceMedia
     actions = (reextract_articles,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
@@ -182,6 +187,7 @@ class EventAdmin(admin.ModelAdmin):
         "confidence",
     )
     list_display_links = ("evidence",)
+    Media = EvidenceMedia
     list_editable = ("date", "precision", "status")
     list_filter = ("story", "status", "precision", "source", "rule")
     list_select_related = ("article", "source")
