@@ -84,14 +84,15 @@ class TimelineFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> TimelineFilters:
-        """The valid filters; an invalid one is dropped (and reported by the template)."""
+        """The valid filters; an invalid one is dropped (and reported by the template).
+
+        Django leaves a field that failed validation out of cleaned_data, so reading it is enough.
+        """
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return TimelineFilters(
             q=(data.get("q") or "").strip(),
-            start=data.get("start")
-            if "start" not in self.errors and "end" not in self.errors
-            else None,
-            end=data.get("end") if "end" not in self.errors else None,
+            start=data.get("start"),
+            end=data.get("end"),
             entity=data.get("entity"),
             source=data.get("source"),
             precision=data.get("precision") or "",

@@ -50,3 +50,34 @@ def test_the_seed_article_events_explain_themselves(seed):
     assert sunday.rule == "weekday"
     assert "past tense" in sunday.explanation
     assert sunday.explanation.endswith("= 2022-03-06")
+
+
+def test_the_command_line_contract_gives_the_same_eight_events(seed):
+    import subprocess
+    import sys
+
+    text, expected = seed
+    line = json.dumps({"id": "antalya", "text": text, "published": expected["published"]})
+    completed = subprocess.run(
+        [sys.executable, "-m", "timeline.extraction"],
+        input=line + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    (output,) = [json.loads(row) for row in completed.stdout.splitlines()]
+    assert output["id"] == "antalya"
+    got = [
+        {
+            "date": e["date"],
+            "precision": e["precision"],
+            "sentence": e["text"],
+            "start": e["start"],
+            "end": e["end"],
+            "timex": {k: e["timex"][k] for k in ("text", "start", "end")},
+        }
+        for e in output["events"]
+    ]
+    assert got == expected["events"]
+    assert "We" not in {t["text"] for t in output["timexes"]}
