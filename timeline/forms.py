@@ -106,7 +106,11 @@ class TimelineFilterForm(forms.Form):
         return self.cleaned_data.get("after") if hasattr(self, "cleaned_data") else None
 
 
-LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("de", "German")]
+# The extractor reads English today; the variant decides how 3/4/2021 is read.
+LANGUAGES = [
+    ("en", "English (numeric dates month first: 3/4 = 4 March)"),
+    ("en-GB", "English, British (numeric dates day first: 3/4 = 3 April)"),
+]
 
 
 class ArticleForm(forms.Form):
