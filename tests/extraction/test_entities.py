@@ -39,3 +39,22 @@ def test_a_lone_capitalised_word_opening_a_sentence_is_uncertain():
 def test_it_never_raises_on_odd_text():
     for text in ("", "   ", "A", "Mr. . . X", "’s 's The of of of", "É" * 1000):
         find_entities(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "kind"),
+    [
+        (
+            "Egypt's president, Abdel Fattah al-Sisi, approved a plan.",
+            "Abdel Fattah al-Sisi",
+            "person",
+        ),
+        ("Tugs freed the Ever Given on Monday.", "Ever Given", "other"),
+        ("The tugs Alp Guard and Carlo Magno arrived.", "Carlo Magno", "other"),
+        ("Talks between Sergei Lavrov and Dmytro Kuleba began.", "Dmytro Kuleba", "person"),
+        ("Lavrov met officials from Egypt and Turkey.", "Turkey", "place"),
+        ("Traders in the UK worried.", "UK", "place"),
+    ],
+)
+def test_it_guesses_the_kind_of_a_name_from_its_surroundings(sentence, name, kind):
+    assert (name, kind) in {(m.name, m.kind) for m in find_entities(sentence)}

@@ -58,10 +58,14 @@ _COUNTRIES = frozenset(
     Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|Togo|
     Tonga|Tunisia|Turkey|Turkmenistan|Tuvalu|Uganda|Ukraine|United Arab Emirates|United Kingdom|
     United States|Uruguay|Uzbekistan|Vanuatu|Vatican|Venezuela|Vietnam|Yemen|Zambia|Zimbabwe|
-    Britain|England|Scotland|Wales|Europe|Asia|Africa|America|Moscow|Kyiv|Kiev|Cairo|Ankara|
+    Britain|England|Scotland|Wales|UK|US|USA|UAE|Europe|Asia|Africa|America|Moscow|Kyiv|Kiev|Cairo|Ankara|
     Istanbul|Beijing|Washington|London|Paris|Berlin|Brussels|Rotterdam|Tokyo|Taipei|Delhi""".split(
         "|"
     )
+)
+_NOT_BEFORE_PEOPLE = frozenset(
+    """the a an ship ships vessel vessels tug tugs tugboat tugboats dredger dredgers tanker
+    tankers carrier carriers freighter boat boats ferry liner""".split()
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "from", "to", "towards", "off"})
 _CONNECTORS = frozenset({"of", "de", "al", "bin", "von", "van", "der", "du", "la", "le", "&"})
@@ -87,6 +91,9 @@ def _clean(token: str) -> str:
 
 
 def _is_capitalised(token: str) -> bool:
+    if token[:1].islower() and "-" in token:
+        # Particles joined to a name: "al-Sisi", "bin-Salman".
+        return token.split("-", 1)[1][:1].isupper()
     return token[:1].isupper() and token.lower() not in _STOPWORDS
 
 
@@ -104,7 +111,9 @@ def _classify(words: list[str], before: str, had_title: bool) -> str:
         return "place"
     if before in _PLACE_PREPOSITIONS and len(words) <= 2:
         return "place"
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+    # "the Ever Given", "the tug Alp Guard": people's names take no article and no vessel noun.
+    looks_like_a_name = all(_is_capitalised(w) for w in words)
+    if 2 <= len(words) <= 4 and looks_like_a_name and before not in _NOT_BEFORE_PEOPLE:
         return "person"
     return "other"
 
@@ -118,6 +127,7 @@ def find_entities(sentence: str) -> list[EntityMention]:
     tokens = [m.group() for m in _TOKEN.finditer(sentence)]
     mentions: list[EntityMention] = []
     seen: set[tuple[str, str]] = set()
+    previous_end, previous_kind = -1, ""
     i = 0
     while i < len(tokens):
         token = _clean(tokens[i])
@@ -158,6 +168,10 @@ def find_entities(sentence: str) -> list[EntityMention]:
         certain = not (run_start == 0 and len(words) == 1 and not had_title)
         name = " ".join(words)
         kind = _classify(words, before, had_title)
+        coordinated = before in ("and", "or") and run_start == previous_end + 1
+        if coordinated and kind == "person" and not had_title and previous_kind == "other":
+            kind = "other"  # "the tugs Alp Guard and Carlo Magno": named alike
+        previous_end, previous_kind = i, kind
         key = (name, kind)
         if key not in seen:
             seen.add(key)
