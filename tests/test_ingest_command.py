@@ -146,3 +146,20 @@ def test_a_failure_while_storing_rolls_back_that_article_only(tmp_path, monkeypa
     assert "two.jsonl:2: could not be stored: disk full" in output
     assert Article.objects.count() == 1
     assert Event.objects.count() == 1
+
+
+def test_reextract_refreshes_a_story_and_keeps_corrections(tmp_path):
+    from io import StringIO
+
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "The ship moved on Monday.", "published": "2021-03-30"}\n')
+    run(path, "--story", "suez")
+    event = Event.objects.get()
+    event.date = event.date.replace(day=28)
+    event.edited_fields = ["date"]
+    event.save()
+    out = StringIO()
+    call_command("reextract", "--story", "suez", stdout=out)
+    event.refresh_from_db()
+    assert event.date.day == 28
+    assert "1 kept as editors left them" in out.getvalue()
