@@ -68,6 +68,7 @@ def test_editing_an_event_in_admin_records_the_changed_fields(admin_client, arti
             "status": "extracted",
             "text": event.text,
             "entities": [entity.pk for entity in event.entities.all()],
+            "version": event.version,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -89,6 +90,7 @@ def test_list_editable_changes_are_recorded_too(admin_client, article):
             f"form-{i}-date": event.date.isoformat(),
             f"form-{i}-precision": event.precision,
             f"form-{i}-status": event.status,
+            f"form-{i}-version": event.version,
         }
     data["form-0-precision"] = "week"
     response = admin_client.post(reverse("admin:timeline_event_changelist"), data)
@@ -148,6 +150,7 @@ def test_editing_an_articles_text_in_admin_re_extracts_it(admin_client, article)
             f"events-{i}-precision": event.precision,
             f"events-{i}-end_date": "",
             f"events-{i}-status": event.status,
+            f"events-{i}-version": event.version,
         }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]

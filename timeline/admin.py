@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -78,16 +79,54 @@ class EntityAdmin(admin.ModelAdmin):
         return entity.n_events
 
 
+class VersionedEventForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a save over someone else's is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Event
+        # The admin narrows these to its fieldsets, inline fields or list_editable columns.
+        fields = ("date", "precision", "end_date", "status", "text", "entities", "version")
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("version")
+        if self.instance.pk and loaded is not None:
+            current = Event.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            current_version = current.first()
+            if current_version is not None and current_version != loaded:
+                fresh = Event.objects.get(pk=self.instance.pk)
+                attempted = {
+                    name: cleaned.get(name)
+                    for name in self.changed_data
+                    if name in ("date", "precision", "end_date", "text", "status")
+                }
+                # The next save, made knowingly after this message, applies to the new version.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("version")] = str(current_version)
+                raise forms.ValidationError(
+                    services.EditConflict(current=fresh, attempted=attempted).message
+                )
+        return cleaned
+
+
+def _conflict_response(modeladmin, request: HttpRequest, conflict: services.EditConflict):
+    modeladmin.message_user(request, conflict.message, messages.ERROR)
+    return HttpResponseRedirect(request.get_full_path())
+
+
 class EvidenceMedia:
     css = {"all": ("timeline/admin.css",)}
 
 
 class EventInline(admin.TabularInline):
     model = Event
+    form = VersionedEventForm
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("evidence", "date", "precision", "end_date", "status")
+    fields = ("evidence", "date", "precision", "end_date", "status", "version")
     readonly_fields = ("evidence",)
     ordering = ("sentence_start", "timex_start")
 
@@ -170,9 +209,18 @@ class ArticleAdmin(admin.ModelAdmin):
         if formset.model is not Event:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)  # fills changed_objects for the admin's change message
+        loaded = {f.instance.pk: f.cleaned_data.get("version") for f in formset.forms}
         for event, changed_fields in formset.changed_objects:
-            services.event_save_edit(event=event, changed_fields=changed_fields)
+            services.event_save_edit(
+                event=event, changed_fields=changed_fields, expected_version=loaded[event.pk]
+            )
         return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:  # a save raced past the form's check
+            return _conflict_response(self, request, conflict)
 
 
 @admin.register(Event)
@@ -185,10 +233,13 @@ class EventAdmin(admin.ModelAdmin):
         "source",
         "article_link",
         "confidence",
+        "version",
     )
     list_display_links = ("evidence",)
     Media = EvidenceMedia
-    list_editable = ("date", "precision", "status")
+    form = VersionedEventForm
+    # "version" rides along as a hidden input (its column is hidden by admin.css).
+    list_editable = ("date", "precision", "status", "version")
     list_filter = ("story", "status", "precision", "source", "rule")
     list_select_related = ("article", "source")
     list_per_page = 50
@@ -199,7 +250,10 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ("evidence", "article_link", *provenance)
     fieldsets = (
         (None, {"fields": ("evidence", "article_link")}),
-        ("Correction", {"fields": ("date", "precision", "end_date", "status", "text", "entities")}),
+        (
+            "Correction",
+            {"fields": ("date", "precision", "end_date", "status", "text", "entities", "version")},
+        ),
         ("How it was extracted", {"fields": provenance}),
     )
     actions = ("verify", "reject", "reextract")
@@ -218,8 +272,29 @@ class EventAdmin(admin.ModelAdmin):
             event.article.published.isoformat(),
         )
 
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", VersionedEventForm)
+        kwargs.setdefault("widgets", {"version": forms.HiddenInput})
+        return super().get_changelist_form(request, **kwargs)
+
     def save_model(self, request, obj: Event, form, change: bool) -> None:
-        services.event_save_edit(event=obj, changed_fields=form.changed_data)
+        services.event_save_edit(
+            event=obj,
+            changed_fields=form.changed_data,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:  # a save raced past the form's check
+            return _conflict_response(self, request, conflict)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except services.EditConflict as conflict:
+            return _conflict_response(self, request, conflict)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # an event is evidence from an article; it is extracted, then corrected

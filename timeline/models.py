@@ -157,6 +157,8 @@ class Event(models.Model):
     edited_fields = models.JSONField(
         default=list, blank=True, help_text="Fields an editor changed; re-extraction keeps them."
     )
+    # Optimistic locking: every editor's save bumps it; a save based on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     entities = models.ManyToManyField(Entity, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -39,6 +39,35 @@ class ExtractionSummary:
     retired: int = 0
     kept: int = 0
     error: str = ""
+
+
+class EditConflict(Exception):
+    """Someone saved the event after this editor loaded it; their change must not be lost."""
+
+    def __init__(self, *, current: Event, attempted: dict[str, object]):
+        self.current = current
+        self.attempted = attempted
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        theirs = ", ".join(
+            f"{name} = {_display(getattr(self.current, name))}"
+            for name in self.attempted
+            if hasattr(self.current, name)
+        )
+        yours = ", ".join(f"{name} = {_display(value)}" for name, value in self.attempted.items())
+        return (
+            f"Not saved: this event was changed by someone else while you were editing it "
+            f"(it is now at version {self.current.version}). Their values: {theirs}. "
+            f"Your values: {yours}. Review them and save again to apply yours."
+        )
+
+
+def _display(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 @dataclass(frozen=True)
@@ -225,12 +254,19 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
                     setattr(event, name, value)
                 updated.append(event)
         retired = [e.pk for key, e in refreshable.items() if key not in seen]
+        # Each write is conditional on nobody having edited the event since it was read: an
+        # editor saving at the same moment wins over the extractor.
+        untouched = Q(status=Event.Status.EXTRACTED, edited_fields=[])
         if retired:
-            Event.objects.filter(pk__in=retired).delete()
+            Event.objects.filter(untouched, pk__in=retired).delete()
         now = timezone.now()
-        for event in updated:
-            event.updated_at = now
-        Event.objects.bulk_update(updated, [*_REFRESHED_FIELDS, "updated_at"])
+        updated = [
+            event
+            for event in updated
+            if Event.objects.filter(untouched, pk=event.pk, version=event.version).update(
+                updated_at=now, **{name: getattr(event, name) for name in _REFRESHED_FIELDS}
+            )
+        ]
         created = Event.objects.bulk_create(created)
         _events_link_entities(events=[*created, *updated], story=article.story)
         article.extraction_status = Article.ExtractionStatus.DONE
@@ -315,27 +351,51 @@ def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
     )
 
 
-def event_save_edit(*, event: Event, changed_fields: Iterable[str]) -> Event:
-    """Save an editor's correction and remember which fields they changed."""
+# The columns an editor's save writes (entities are a many-to-many, saved beside them).
+_EDITED_COLUMNS = ("date", "precision", "end_date", "text", "status")
+
+
+def event_save_edit(
+    *, event: Event, changed_fields: Iterable[str], expected_version: int | None = None
+) -> Event:
+    """Save an editor's correction, remembering which fields they changed.
+
+    `expected_version` is the version the editor loaded; if someone saved the event since,
+    nothing is written and EditConflict says what they changed (optimistic locking).
+    """
+    expected = event.version if expected_version is None else expected_version
     changed = [f for f in changed_fields if f in Event.EDITABLE_FIELDS]
-    event.edited_fields = sorted({*event.edited_fields, *changed})
-    event.save()
+    edited_fields = sorted({*event.edited_fields, *changed})
+    values = {name: getattr(event, name) for name in _EDITED_COLUMNS}
+    written = Event.objects.filter(pk=event.pk, version=expected).update(
+        **values, edited_fields=edited_fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not written:
+        current = Event.objects.get(pk=event.pk)
+        attempted = {name: values[name] for name in changed if name in values}
+        raise EditConflict(current=current, attempted=attempted or values)
+    event.edited_fields = edited_fields
+    event.version = expected + 1
     return event
 
 
 def events_set_status(*, events: QuerySet[Event], status: str) -> int:
     """Verify or reject events in bulk; the status becomes an editor's decision."""
-    changed = []
-    now = timezone.now()
+    changed = 0
     for event in events:
-        if event.status == status:
-            continue
-        event.status = status
-        event.edited_fields = sorted({*event.edited_fields, "status"})
-        event.updated_at = now
-        changed.append(event)
-    Event.objects.bulk_update(changed, ["status", "edited_fields", "updated_at"])
-    return len(changed)
+        # A status decision applies to whatever version is current: retry on a race.
+        for _attempt in range(5):
+            if event.status == status:
+                break
+            event.status = status
+            try:
+                event_save_edit(event=event, changed_fields=["status"])
+            except EditConflict as conflict:
+                event = conflict.current
+                continue
+            changed += 1
+            break
+    return changed
 
 
 def articles_reextract(*, articles: Iterable[Article]) -> ExtractionSummary:
