@@ -178,3 +178,33 @@ def test_the_editors_group_can_correct_but_not_delete(client, article):
     event = Event.objects.first()
     assert client.post(reverse("admin:timeline_event_delete", args=[event.pk])).status_code == 403
     assert client.get("/articles/add/").status_code == 200
+
+
+def test_the_extraction_quality_page_counts_corrections_by_rule_family(
+    admin_client, article, django_assert_max_num_queries
+):
+    from timeline import services
+
+    tuesday = article.events.get(timex_text="Tuesday")
+    tuesday.date = dt.date(2021, 3, 22)
+    services.event_save_edit(event=tuesday, changed_fields=["date"])
+    services.events_set_status(events=article.events.filter(timex_text="Friday"), status="rejected")
+
+    url = reverse("admin:timeline_event_quality")
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(url, {"story": article.story.slug})
+    assert response.status_code == 200
+    rows = {row.rule: row for row in response.context["rows"]}
+    weekday = rows["weekday"]
+    assert (weekday.total, weekday.date_changed, weekday.rejected) == (3, 1, 1)
+    assert response.context["totals"].total == Event.objects.count()
+    html = response.content.decode()
+    assert "Extraction quality" in html and "weekday" in html
+    assert "Extraction quality" in admin_client.get(
+        reverse("admin:timeline_event_changelist")
+    ).content.decode()
+
+
+def test_the_quality_page_is_for_staff_only(client, article):
+    response = client.get(reverse("admin:timeline_event_quality"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

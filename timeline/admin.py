@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from timeline import services
+from timeline import selectors, services
 from timeline.models import Article, Entity, Event, Source, Story
 
 
@@ -271,6 +273,28 @@ class EventAdmin(admin.ModelAdmin):
             event.article.title,
             event.article.published.isoformat(),
         )
+
+    def get_urls(self):
+        quality = self.admin_site.admin_view(self.quality_view)
+        return [path("quality/", quality, name="timeline_event_quality"), *super().get_urls()]
+
+    def quality_view(self, request: HttpRequest):
+        """Where extraction is weakest: editors' corrections by rule family, per story."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stories = list(Story.objects.order_by("title"))
+        story = next((s for s in stories if s.slug == request.GET.get("story")), None)
+        rows = selectors.extraction_quality(story=story)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Extraction quality" + (f": {story.title}" if story else ""),
+            "opts": self.model._meta,
+            "stories": stories,
+            "story": story,
+            "rows": rows,
+            "totals": selectors.quality_totals(rows),
+        }
+        return render(request, "admin/timeline/event/quality.html", context)
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", VersionedEventForm)

@@ -239,3 +239,57 @@ def _join_sentences(paragraph: list[TextPiece]) -> list[TextPiece | Highlight]:
         else:
             runs.append(piece)
     return runs
+
+
+@dataclass(frozen=True)
+class RuleQuality:
+    """How editors treated the events one extractor rule family produced."""
+
+    rule: str
+    total: int
+    date_changed: int
+    precision_changed: int
+    rejected: int
+    verified: int
+
+    @property
+    def corrected(self) -> int:
+        """Events whose date or precision was changed, or that were rejected (may overlap)."""
+        return self.date_changed + self.precision_changed + self.rejected
+
+    @property
+    def correction_rate(self) -> float:
+        return self.corrected / self.total if self.total else 0.0
+
+
+def extraction_quality(*, story: Story | None = None) -> list[RuleQuality]:
+    """Per rule family: how often editors changed a date or precision, or rejected the event.
+
+    Worst first, so the team sees where extraction is weakest. One aggregate query.
+    """
+    events = Event.objects.all() if story is None else Event.objects.filter(story=story)
+    # edited_fields is a JSON list; matching its text works on SQLite and PostgreSQL alike.
+    rows = (
+        events.values("rule")
+        .annotate(
+            total=Count("id"),
+            date_changed=Count("id", filter=Q(edited_fields__icontains='"date"')),
+            precision_changed=Count("id", filter=Q(edited_fields__icontains='"precision"')),
+            rejected=Count("id", filter=Q(status=Event.Status.REJECTED)),
+            verified=Count("id", filter=Q(status=Event.Status.VERIFIED)),
+        )
+        .order_by("rule")
+    )
+    quality = [RuleQuality(rule=row.pop("rule") or "(unknown)", **row) for row in rows]
+    return sorted(quality, key=lambda q: (-q.correction_rate, -q.total, q.rule))
+
+
+def quality_totals(rows: list[RuleQuality]) -> RuleQuality:
+    return RuleQuality(
+        rule="all rules",
+        total=sum(r.total for r in rows),
+        date_changed=sum(r.date_changed for r in rows),
+        precision_changed=sum(r.precision_changed for r in rows),
+        rejected=sum(r.rejected for r in rows),
+        verified=sum(r.verified for r in rows),
+    )
