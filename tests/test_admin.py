@@ -200,9 +200,10 @@ def test_the_extraction_quality_page_counts_corrections_by_rule_family(
     assert response.context["totals"].total == Event.objects.count()
     html = response.content.decode()
     assert "Extraction quality" in html and "weekday" in html
-    assert "Extraction quality" in admin_client.get(
-        reverse("admin:timeline_event_changelist")
-    ).content.decode()
+    assert (
+        "Extraction quality"
+        in admin_client.get(reverse("admin:timeline_event_changelist")).content.decode()
+    )
 
 
 def test_the_quality_page_is_for_staff_only(client, article):

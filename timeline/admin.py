@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from timeline import selectors, services
 from timeline.models import Article, Entity, Event, Source, Story
@@ -85,6 +86,12 @@ class VersionedEventForm(forms.ModelForm):
     """Carries the version the editor loaded, so a save over someone else's is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    change_reason = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Reason for the change",
+        help_text="Optional; kept in the event's history.",
+    )
 
     class Meta:
         model = Event
@@ -161,7 +168,7 @@ def _report_reextraction(modeladmin, request, summary: services.ExtractionSummar
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ("title", "story", "source", "published", "extraction_status", "event_count")
     list_filter = ("story", "extraction_status", "language", "source")
     list_select_related = ("story", "source")
@@ -214,7 +221,10 @@ class ArticleAdmin(admin.ModelAdmin):
         loaded = {f.instance.pk: f.cleaned_data.get("version") for f in formset.forms}
         for event, changed_fields in formset.changed_objects:
             services.event_save_edit(
-                event=event, changed_fields=changed_fields, expected_version=loaded[event.pk]
+                event=event,
+                changed_fields=changed_fields,
+                expected_version=loaded[event.pk],
+                user=request.user,
             )
         return None
 
@@ -226,7 +236,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = (
         "evidence",
         "date",
@@ -254,7 +264,18 @@ class EventAdmin(admin.ModelAdmin):
         (None, {"fields": ("evidence", "article_link")}),
         (
             "Correction",
-            {"fields": ("date", "precision", "end_date", "status", "text", "entities", "version")},
+            {
+                "fields": (
+                    "date",
+                    "precision",
+                    "end_date",
+                    "status",
+                    "text",
+                    "entities",
+                    "change_reason",
+                    "version",
+                )
+            },
         ),
         ("How it was extracted", {"fields": provenance}),
     )
@@ -296,6 +317,19 @@ class EventAdmin(admin.ModelAdmin):
         }
         return render(request, "admin/timeline/event/quality.html", context)
 
+    history_list_display = ("date", "precision", "status")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        match = request.resolver_match
+        if obj is not None and match and match.url_name.endswith("_simple_history"):
+            # Reverting loads an old version's values; the save must still be checked
+            # against the version that is current now.
+            current = Event.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            form.base_fields["version"].initial = current
+            obj.version = current or obj.version
+        return form
+
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", VersionedEventForm)
         kwargs.setdefault("widgets", {"version": forms.HiddenInput})
@@ -306,6 +340,8 @@ class EventAdmin(admin.ModelAdmin):
             event=obj,
             changed_fields=form.changed_data,
             expected_version=form.cleaned_data.get("version"),
+            user=request.user,
+            reason=form.cleaned_data.get("change_reason") or "",
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -325,14 +361,18 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description="Verify selected events", permissions=["change"])
     def verify(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        n = services.events_set_status(events=queryset, status=Event.Status.VERIFIED)
+        n = services.events_set_status(
+            events=queryset, status=Event.Status.VERIFIED, user=request.user
+        )
         self.message_user(request, f"Verified {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(
         description="Reject selected events (hidden from the timeline)", permissions=["change"]
     )
     def reject(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        n = services.events_set_status(events=queryset, status=Event.Status.REJECTED)
+        n = services.events_set_status(
+            events=queryset, status=Event.Status.REJECTED, user=request.user
+        )
         self.message_user(request, f"Rejected {n} event{'s' if n != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Re-extract these events' articles", permissions=["change"])

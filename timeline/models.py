@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Precision(models.TextChoices):
@@ -74,6 +75,8 @@ class Article(models.Model):
     extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "extracted_at"])
 
     class Meta:
         ordering = ["-published", "id"]
@@ -157,6 +160,10 @@ class Event(models.Model):
     edited_fields = models.JSONField(
         default=list, blank=True, help_text="Fields an editor changed; re-extraction keeps them."
     )
+    # What the extractor said, kept when an editor corrects date or precision: the timeline's
+    # public correction note and the extraction-quality page read it.
+    extracted_date = models.DateField(null=True, blank=True, editable=False)
+    extracted_precision = models.CharField(max_length=8, blank=True, editable=False)
     # Optimistic locking: every editor's save bumps it; a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1)
     entities = models.ManyToManyField(Entity, related_name="events", blank=True)
@@ -164,6 +171,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["date", "id"]
@@ -215,6 +223,20 @@ class Event(models.Model):
     @property
     def date_label(self) -> str:
         return format_date_at_precision(self.date, self.precision, self.end_date)
+
+    @property
+    def correction_note(self) -> str:
+        """Public note when an editor corrected the date of an extracted event."""
+        if not ({"date", "precision", "end_date"} & set(self.edited_fields)):
+            return ""
+        if self.extracted_date is None:
+            return "Date corrected by an editor."
+        original = format_date_at_precision(
+            self.extracted_date, self.extracted_precision or self.precision
+        )
+        if original == self.date_label:
+            return ""
+        return f"Date corrected by an editor; first extracted as {original}."
 
     @property
     def datetime_attr(self) -> str:

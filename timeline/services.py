@@ -150,6 +150,8 @@ def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
 # What re-extraction refreshes on an event no editor has touched.
 _REFRESHED_FIELDS = (
     "date",
+    "extracted_date",
+    "extracted_precision",
     "precision",
     "end_date",
     "text",
@@ -196,7 +198,9 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
         logger.exception("extraction failed for article %s", article.pk)
         article.extraction_status = Article.ExtractionStatus.FAILED
         article.extraction_error = f"{type(exc).__name__}: {exc}"
-        article.save(update_fields=["extraction_status", "extraction_error", "updated_at"])
+        article.save_without_historical_record(
+            update_fields=["extraction_status", "extraction_error", "updated_at"]
+        )
         return ExtractionSummary(error=article.extraction_error)
 
     with transaction.atomic():
@@ -226,6 +230,8 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             seen.add(key)
             values = {  # keys are _REFRESHED_FIELDS
                 "date": candidate.date,
+                "extracted_date": candidate.date,
+                "extracted_precision": candidate.precision.value,
                 "precision": candidate.precision.value,
                 "end_date": candidate.end_date,
                 "text": candidate.sentence,
@@ -268,11 +274,16 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             )
         ]
         created = Event.objects.bulk_create(created)
+        Event.history.bulk_history_create(created, default_change_reason="extracted")
+        Event.history.bulk_history_create(
+            updated, update=True, default_change_reason="re-extracted"
+        )
         _events_link_entities(events=[*created, *updated], story=article.story)
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
         article.extracted_at = timezone.now()
-        article.save(
+        # Bookkeeping, not an edit of the article: kept out of its history.
+        article.save_without_historical_record(
             update_fields=["extraction_status", "extraction_error", "extracted_at", "updated_at"]
         )
     return ExtractionSummary(
@@ -356,9 +367,14 @@ _EDITED_COLUMNS = ("date", "precision", "end_date", "text", "status")
 
 
 def event_save_edit(
-    *, event: Event, changed_fields: Iterable[str], expected_version: int | None = None
+    *,
+    event: Event,
+    changed_fields: Iterable[str],
+    expected_version: int | None = None,
+    user=None,
+    reason: str = "",
 ) -> Event:
-    """Save an editor's correction, remembering which fields they changed.
+    """Save an editor's correction, remembering which fields they changed, in the history.
 
     `expected_version` is the version the editor loaded; if someone saved the event since,
     nothing is written and EditConflict says what they changed (optimistic locking).
@@ -376,10 +392,14 @@ def event_save_edit(
         raise EditConflict(current=current, attempted=attempted or values)
     event.edited_fields = edited_fields
     event.version = expected + 1
+    # The conditional UPDATE sends no signal, so the history row is written here.
+    Event.history.bulk_history_create(
+        [event], update=True, default_user=user, default_change_reason=reason[:100]
+    )
     return event
 
 
-def events_set_status(*, events: QuerySet[Event], status: str) -> int:
+def events_set_status(*, events: QuerySet[Event], status: str, user=None) -> int:
     """Verify or reject events in bulk; the status becomes an editor's decision."""
     changed = 0
     for event in events:
@@ -389,7 +409,9 @@ def events_set_status(*, events: QuerySet[Event], status: str) -> int:
                 break
             event.status = status
             try:
-                event_save_edit(event=event, changed_fields=["status"])
+                event_save_edit(
+                    event=event, changed_fields=["status"], user=user, reason=f"bulk: {status}"
+                )
             except EditConflict as conflict:
                 event = conflict.current
                 continue
