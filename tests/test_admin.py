@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from timeline import services
 from timeline.admin import evidence_html
 from timeline.models import Event
 
@@ -209,3 +210,40 @@ def test_the_extraction_quality_page_counts_corrections_by_rule_family(
 def test_the_quality_page_is_for_staff_only(client, article):
     response = client.get(reverse("admin:timeline_event_quality"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_merging_entities_moves_their_events_and_keeps_the_names_as_aliases(
+    admin_client, story, ingest
+):
+    from timeline.models import Entity
+
+    ingest("Canal chief Osama Rabie spoke on Tuesday.", published=dt.date(2021, 3, 24))
+    ingest(
+        "Officials said Mr Osama on Monday that talks went well.", published=dt.date(2021, 3, 24)
+    )
+    rabie = Entity.objects.get(name="Osama Rabie")
+    stray = Entity.objects.create(name="O. Rabie", kind="other", slug="o-rabie")
+    stray.events.add(*Event.objects.filter(timex_text="Monday"))
+    response = admin_client.post(
+        reverse("admin:timeline_entity_changelist"),
+        {"action": "merge", "_selected_action": [rabie.pk, stray.pk]},
+        follow=True,
+    )
+    assert "Merged 2 entities" in response.content.decode()
+    rabie.refresh_from_db()
+    assert not Entity.objects.filter(pk=stray.pk).exists()
+    assert "O. Rabie" in rabie.aliases
+    assert rabie.events.count() == 2
+
+
+def test_the_review_queue_lists_unchecked_uncertain_events_first(admin_client, article):
+    sure = article.events.get(timex_text="Tuesday")
+    Event.objects.filter(pk=sure.pk).update(confidence=0.95, rule="month-day")
+    Event.objects.filter(timex_text="Friday").update(confidence=0.5)
+    services.events_set_status(
+        events=article.events.filter(timex_text="Wednesday"), status="verified"
+    )
+    response = admin_client.get(reverse("admin:timeline_event_changelist"), {"review": "attention"})
+    listed = [event.timex_text for event in response.context["cl"].result_list]
+    assert listed == ["Friday"]
+    assert "review-keys.js" in response.content.decode()

@@ -73,9 +73,23 @@ class EntityAdmin(admin.ModelAdmin):
     ordering = ("name",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entity]:
         return super().get_queryset(request).annotate(n_events=Count("events"))
+
+    @admin.action(description="Merge selected into the most reported one", permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
+        merged = queryset.count()
+        target = services.entities_merge(entities=queryset)
+        if merged < 2 or target is None:
+            self.message_user(request, "Select at least two entities to merge.", messages.WARNING)
+            return
+        self.message_user(
+            request,
+            f"Merged {merged} entities into “{target.name}”; the other names are its aliases.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="events", ordering="n_events")
     def event_count(self, entity: Entity) -> int:
@@ -127,6 +141,38 @@ def _conflict_response(modeladmin, request: HttpRequest, conflict: services.Edit
 
 class EvidenceMedia:
     css = {"all": ("timeline/admin.css",)}
+    js = ("timeline/review-keys.js",)
+
+
+# Relative expressions hang on the publication date and the tense: worth a second look.
+RELATIVE_RULES = ("weekday", "relative-unit", "relative-offset", "anchored", "deictic")
+LOW_CONFIDENCE = 0.75
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """Events needing attention first: unchecked, low-confidence or relative to publication."""
+
+    title = "review queue"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("attention", "Needs attention"),
+            ("low", f"Confidence below {LOW_CONFIDENCE}"),
+            ("relative", "Relative dates, unchecked"),
+        ]
+
+    def queryset(self, request, queryset):
+        unchecked = queryset.filter(status=Event.Status.EXTRACTED)
+        low = Q(confidence__lt=LOW_CONFIDENCE)
+        relative = Q(rule__in=RELATIVE_RULES)
+        if self.value() == "attention":
+            return unchecked.filter(low | relative).order_by("confidence", "date", "id")
+        if self.value() == "low":
+            return unchecked.filter(low).order_by("confidence", "date", "id")
+        if self.value() == "relative":
+            return unchecked.filter(relative).order_by("confidence", "date", "id")
+        return queryset
 
 
 class EventInline(admin.TabularInline):
@@ -252,7 +298,7 @@ class EventAdmin(SimpleHistoryAdmin):
     form = VersionedEventForm
     # "version" rides along as a hidden input (its column is hidden by admin.css).
     list_editable = ("date", "precision", "status", "version")
-    list_filter = ("story", "status", "precision", "source", "rule")
+    list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule")
     list_select_related = ("article", "source")
     list_per_page = 50
     date_hierarchy = "date"

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -430,3 +430,41 @@ def articles_reextract(*, articles: Iterable[Article]) -> ExtractionSummary:
         if summary.error:
             errors.append(f"{article}: {summary.error}")
     return ExtractionSummary(**totals, error="; ".join(errors))
+
+
+def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
+    """Merge entities an editor says are one ("Lavrov" and "Sergei Lavrov").
+
+    The most reported one is kept; the others' names become its aliases (so later extraction
+    links those names to it), their events move to it, and they are deleted.
+    """
+    with transaction.atomic():
+        ranked = list(entities.annotate(n=Count("events")).order_by("-n", "id"))
+        if not ranked:
+            return None
+        target, others = ranked[0], ranked[1:]
+        if not others:
+            return target
+        through = Event.entities.through
+        linked = set(through.objects.filter(entity=target).values_list("event_id", flat=True))
+        moving = set(through.objects.filter(entity__in=others).values_list("event_id", flat=True))
+        through.objects.filter(entity__in=others).delete()
+        through.objects.bulk_create(
+            [through(event_id=pk, entity_id=target.pk) for pk in sorted(moving - linked)]
+        )
+        names = [target.name.lower()]
+        aliases = []
+        for name in [
+            *target.aliases,
+            *(o.name for o in others),
+            *(a for o in others for a in o.aliases),
+        ]:
+            if name.lower() not in names:
+                names.append(name.lower())
+                aliases.append(name)
+        target.aliases = aliases
+        if target.kind == Entity.Kind.OTHER:
+            target.kind = next((o.kind for o in others if o.kind != Entity.Kind.OTHER), target.kind)
+        target.save(update_fields=["aliases", "kind"])
+        Entity.objects.filter(pk__in=[o.pk for o in others]).delete()
+    return target

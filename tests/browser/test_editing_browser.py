@@ -68,3 +68,29 @@ def test_two_editors_edit_the_same_event_and_the_second_is_not_silently_overwrit
     finally:
         alice_context.close()
         bob_context.close()
+
+
+def test_an_editor_verifies_from_the_review_queue_with_the_keyboard(browser, live_server, ingest):
+    from django.contrib.auth import get_user_model
+
+    from timeline.models import Event
+
+    ingest(
+        "Salvors said on Wednesday they would try again on Friday.",
+        published=dt.date(2021, 3, 24),
+    )
+    get_user_model().objects.create_superuser("carol", "", PASSWORD)
+    context, page = logged_in_page(browser, live_server, "carol")
+    try:
+        page.goto(f"{live_server.url}/admin/timeline/event/?review=attention")
+        rows = page.locator("#result_list tbody tr")
+        expect(rows).to_have_count(2)
+        page.keyboard.press("j")
+        expect(rows.first).to_have_class("review-current")
+        page.keyboard.press("x")
+        page.keyboard.press("v")
+        expect(page.locator(".messagelist")).to_contain_text("Verified 1 event")
+        expect(page.locator("#result_list tbody tr")).to_have_count(1)  # it left the queue
+        assert Event.objects.filter(status="verified").count() == 1
+    finally:
+        context.close()
