@@ -67,6 +67,11 @@ def test_it_finds_the_expression_without_its_preposition(text, expected):
         "Model 1984 was popular.",
         "Theresa May said so.",
         "Prices will fall sharply.",
+        "He won three quarters of the vote.",
+        "It was the end of the Cold War.",
+        "She was named player of the year.",
+        "He burned the midnight oil.",
+        "Mr. Reupke, 52 years old, will retire.",
     ],
 )
 def test_look_alikes_are_not_dates(text):
@@ -98,3 +103,30 @@ def test_mention_offsets_point_into_the_original_text():
 def test_recognition_stays_fast_on_long_runs_of_lookalikes():
     for text in ("1" * 200_000, "May " * 50_000, "in 2020 " * 25_000, "the " * 50_000):
         find_mentions(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # TimeML leaves adjectives' articles and "only"/"just"/"about" outside.
+        ("The eight-year war ended.", ["eight-year"]),
+        ("A major factor in the third-quarter loss.", ["third-quarter"]),
+        ("He stayed for only six months.", ["six months"]),
+        ("It took about five hours.", ["five hours"]),
+        # ...but takes "the end of" and a clock time's day in.
+        ("It expires at the end of November.", ["the end of November"]),
+        ("He was shot at 10 p.m. Wednesday.", ["10 p.m. Wednesday"]),
+        # A range joined by a word is recognised whole; the pipeline splits it.
+        ("Shares were sold between 1985 and 1987.", ["1985 and 1987"]),
+        ("Elian was found Thanksgiving Day.", ["Thanksgiving Day"]),
+        ("For the year ended Sept. 30, net rose.", ["the year", "Sept. 30"]),
+    ],
+)
+def test_spans_follow_timeml(text, expected):
+    assert spans(text) == expected
+
+
+def test_a_range_mention_knows_its_two_ends():
+    text = "Shares were sold between 1985 and 1987."
+    [mention] = find_mentions(text)
+    assert [text[a:b] for a, b in mention.parts] == ["1985", "1987"]

@@ -242,3 +242,189 @@ def test_a_comparison_with_later_than_is_a_duration_not_a_date():
     result = extract("The ship docked four months later than planned.", published=JUL_5_2021)
     assert result.events == []
     assert [t.type for t in result.timexes] == ["DURATION"]
+
+
+THU_1989 = datetime.date(1989, 10, 26)  # a Thursday in earnings season
+THU_NOV_1989 = datetime.date(1989, 11, 2)
+FRI_1998 = datetime.date(1998, 2, 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "timex_text", "type_", "value"),
+    [
+        # A year-less date within two months of publication is read in the nearest year,
+        # whatever the tense; further off, the tense decides.
+        ("The offer was extended to Nov. 20.", THU_NOV_1989, "Nov. 20", "DATE", "1989-11-20"),
+        ("It had closed the plant in March.", THU_1989, "March", "DATE", "1989-03"),
+        ("The dividend will be paid Dec. 14.", THU_1989, "Dec. 14", "DATE", "1989-12-14"),
+        # Business copy: "a year ago" and "the year-ago quarter" are the reported quarter a
+        # year before; the reported quarter is the last one named, else the one just closed.
+        ("In the year-ago quarter, it earned $2 million.", THU_1989, None, "DATE", "1988-Q3"),
+        ("Sales in the latest period rose 13%.", THU_1989, "the latest period", "DATE", "1989-Q3"),
+        ("It compared with year-earlier profit of $3 million.", THU_1989, None, "DATE", "1988-Q3"),
+        ("In the 1988 second quarter, it lost money.", THU_1989, None, "DATE", "1988-Q2"),
+        ("Sales for this year's third quarter were flat.", THU_1989, None, "DATE", "1989-Q3"),
+        (
+            "A factor in the third-quarter loss was a charge.",
+            THU_1989,
+            "third-quarter",
+            "DATE",
+            "1989-Q3",
+        ),
+        ("For the quarter a year ago, it lost $1 million.", THU_1989, None, "DATE", "1988-Q3"),
+        # Clock times are TIME values on the day they name, else the last day mentioned.
+        (
+            "He was shot at 10 p.m. Wednesday, police said.",
+            FRI_1998,
+            "10 p.m. Wednesday",
+            "TIME",
+            "1998-02-11T22:00",
+        ),
+        (
+            "Talks broke off at noon Thursday.",
+            FRI_1998,
+            "noon Thursday",
+            "TIME",
+            "1998-02-12T12:00",
+        ),
+        (
+            "It happened around 7:15 p.m., police said.",
+            FRI_1998,
+            "around 7:15 p.m.",
+            "TIME",
+            "1998-02-13T19:15",
+        ),
+        (
+            "The offer expires at 5 p.m. EST Nov. 9.",
+            THU_NOV_1989,
+            "5 p.m. EST Nov. 9",
+            "TIME",
+            "1989-11-09T17:00",
+        ),
+        # Stretches with no number, and references to the present or future at large.
+        ("Rates have fallen in recent months.", FRI_1998, "recent months", "DURATION", "PXM"),
+        ("It has been tough in recent quarters.", FRI_1998, "recent quarters", "DATE", "PAST_REF"),
+        ("He has campaigned for years.", FRI_1998, "years", "DURATION", "PXY"),
+        ("It may happen in the near future.", FRI_1998, "the near future", "DATE", "FUTURE_REF"),
+        ("Its current share is small.", FRI_1998, "current", "DATE", "PRESENT_REF"),
+        # An adjective and "only" stay outside the expression.
+        ("He ended the eight-year war.", FRI_1998, "eight-year", "DURATION", "P8Y"),
+        ("He served for only six months.", FRI_1998, "six months", "DURATION", "P6M"),
+        ("Losses narrowed over the past two quarters.", FRI_1998, None, "DURATION", "P2Q"),
+        # Years read out, as in broadcast transcripts.
+        (
+            "In nineteen ninety-one he was convicted.",
+            FRI_1998,
+            "nineteen ninety-one",
+            "DATE",
+            "1991",
+        ),
+        (
+            "It will be done by the year two thousand.",
+            FRI_1998,
+            "the year two thousand",
+            "DATE",
+            "2000",
+        ),
+        ("January nineteen ninety-seven. Atlanta again.", FRI_1998, None, "DATE", "1997-01"),
+        # "the end of" belongs to the expression; "year-end" is the publication year's end.
+        (
+            "The offer expires at the end of November.",
+            THU_NOV_1989,
+            "the end of November",
+            "DATE",
+            "1989-11",
+        ),
+        (
+            "Costs will be halved by the end of 1990.",
+            THU_NOV_1989,
+            "the end of 1990",
+            "DATE",
+            "1990",
+        ),
+        ("It aims to cut $500 million by the end of the year.", THU_NOV_1989, None, "DATE", "1989"),
+        ("The deal should close by year-end.", THU_NOV_1989, "year-end", "DATE", "1989"),
+        # Holidays, centuries, reporting years, and "that year" after a date.
+        (
+            "Elian was found on Thanksgiving Day.",
+            datetime.date(2000, 1, 7),
+            None,
+            "DATE",
+            "1999-11-25",
+        ),
+        (
+            "We will campaign hard until Election Day.",
+            datetime.date(1998, 10, 26),
+            None,
+            "DATE",
+            "1998-11-03",
+        ),
+        ("The temple dates from the 11th century.", FRI_1998, "the 11th century", "DATE", "10"),
+        (
+            "For the year ended Sept. 30, it earned $1 billion.",
+            THU_NOV_1989,
+            "the year",
+            "DURATION",
+            "P1Y",
+        ),
+        (
+            "Sales for the full year were $6.6 billion.",
+            THU_NOV_1989,
+            "the full year",
+            "DATE",
+            "1989",
+        ),
+        (
+            "He left in June 1998 and returned later that year.",
+            FRI_1998,
+            "later that year",
+            "DATE",
+            "1998",
+        ),
+        # A year after "both" or a possessive is a year, not a count.
+        ("Profits will rise in both 1990 and 1991.", THU_1989, "1990", "DATE", "1990"),
+        ("It restated the company's 1989 results.", THU_1989, "1989", "DATE", "1989"),
+    ],
+)
+def test_it_follows_timeml_conventions(text, published, timex_text, type_, value):
+    timexes = extract(text, published=published).timexes
+    found = [(t.text, t.type, t.value) for t in timexes]
+    matches = [t for t in timexes if (t.type, t.value) == (type_, value)]
+    assert matches, found
+    if timex_text is not None:
+        assert matches[0].text == timex_text, found
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "parts", "start", "end"),
+    [
+        (
+            "He sold the shares between 1985 and 1987.",
+            THU_1989,
+            [("1985", "1985"), ("1987", "1987")],
+            "1985-01-01",
+            "1987-12-31",
+        ),
+        (
+            "The summit will be held on April 24 and 25.",
+            datetime.date(1999, 2, 10),
+            [("April 24", "1999-04-24"), ("25", "1999-04-25")],
+            "1999-04-24",
+            "1999-04-25",
+        ),
+        (
+            "Voting will run from May to July.",
+            WED,
+            [("May", "2022-05"), ("July", "2022-07")],
+            "2022-05-01",
+            "2022-07-31",
+        ),
+    ],
+)
+def test_a_range_written_with_a_word_is_two_timexes_and_one_event(
+    text, published, parts, start, end
+):
+    result = extract(text, published=published)
+    assert [(t.text, t.value) for t in result.timexes] == parts
+    [event] = result.events
+    assert (event.date.isoformat(), event.end_date.isoformat()) == (start, end)

@@ -92,3 +92,14 @@ def number_value(text: str) -> float | None:
 
 def format_quantity(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def spoken_year(text: str) -> int | None:
+    """The year a read-out year stands for: "nineteen ninety-six" 1996, "two thousand" 2000."""
+    words = re.split(r"[-\s]+", text.strip().lower())
+    if words[:2] == ["two", "thousand"]:
+        rest = [w for w in words[2:] if w != "and"]
+        return 2000 + sum(NUMBER_WORDS.get(w, 0) for w in rest)
+    if len(words) < 2 or words[0] not in ("eighteen", "nineteen"):
+        return None
+    return NUMBER_WORDS[words[0]] * 100 + sum(NUMBER_WORDS.get(w, 0) for w in words[1:])

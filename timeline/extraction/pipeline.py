@@ -35,6 +35,7 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     events: list[Event] = []
     anchor: datetime.date | None = None
     period_anchor: datetime.date | None = None
+    quarter_anchor: datetime.date | None = None
     tenses: dict[int, SentenceTenses] = {}
     for mention in find_mentions(text):
         sentence = _sentence_of(sentences, starts, mention)
@@ -44,19 +45,33 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
                 tenses[sentence.start] = SentenceTenses(sentence.text)
             offset = mention.start - sentence.start
             tense = tenses[sentence.start].tense_at(offset, offset + len(mention.text))
-        resolution = _resolve_safely(mention, tense, text, published, lang, anchor, period_anchor)
+        anchors = (anchor, period_anchor, quarter_anchor)
+        resolution = _resolve_safely(mention, tense, text, published, lang, anchors)
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
-        timexes.append(timex)
+        timexes.extend(_range_parts(text, mention, resolution) or [timex])
         resolved = resolution.resolved
         if resolved is not None:
             period_anchor = resolved.date
             if resolved.precision is Precision.DAY:
                 anchor = resolved.date
+            elif resolved.rule == "quarter":
+                quarter_anchor = resolved.date
         if sentence is not None and (event := make_event(sentence, timex, resolved)):
             events.append(event)
     return ExtractionResult(timexes=timexes, events=deduplicate(events))
+
+
+def _range_parts(text: str, mention: Mention, resolution: Resolution) -> list[Timex]:
+    """The two timexes of a range written with a word ("[May] to [July]"); its event keeps
+    the whole range."""
+    if len(mention.parts) != 2 or len(resolution.parts) != 2:
+        return []
+    return [
+        Timex(start, end, text[start:end], resolution.type, value)
+        for (start, end), value in zip(mention.parts, resolution.parts, strict=True)
+    ]
 
 
 def _sentence_of(sentences: list[Sentence], starts: list[int], mention: Mention) -> Sentence | None:
@@ -73,9 +88,9 @@ def _resolve_safely(
     text: str,
     published: datetime.date,
     lang: str,
-    anchor: datetime.date | None,
-    period_anchor: datetime.date | None,
+    anchors: tuple[datetime.date | None, datetime.date | None, datetime.date | None],
 ) -> Resolution | None:
+    anchor, period_anchor, quarter_anchor = anchors
     before = previous_word(text, mention.start)
     if before == "since":
         tense = Tense.PAST
@@ -90,6 +105,7 @@ def _resolve_safely(
         tense=tense,
         anchor=anchor,
         period_anchor=period_anchor,
+        quarter_anchor=quarter_anchor,
         next_word=next_word(text, mention.end).lower(),
         lang=lang or "en",
         preposition=before if before in _PREPOSITIONS else "",

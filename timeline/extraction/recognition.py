@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .vocabulary import (
     COUNT_NOUNS,
+    HOLIDAYS,
     MONTH_CONTEXT,
     MONTH_NAMES,
     MONTHS,
@@ -32,6 +33,8 @@ class Mention:
     text: str
     kind: str
     fields: dict[str, str] = field(default_factory=dict, compare=False)
+    # The (start, end) of each end of a range written with a word ("May to July").
+    parts: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -52,11 +55,19 @@ MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 MONTH = rf"(?:{MONTH_FULL}|{MONTH_ABBR})(?![A-Za-z])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w|[.,:]\d)"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\w%]|[.,]\d)"
-NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+# A year read out, as in broadcast transcripts: "nineteen ninety-six", "two thousand".
+SPOKEN_YEAR = (
+    rf"(?i:(?:nineteen|eighteen){_}(?:{_TENS})(?:[-\s](?:{_UNITS_WORDS}))?\b"
+    rf"|two{_}thousand(?:{_}(?:and{_})?(?:{_UNITS_WORDS}))?\b)"
+)
+ANY_YEAR = rf"(?:{YEAR}|{SPOKEN_YEAR})"
+NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 NUMBER = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}(?:\.\d{{1,3}})?"
+    # (?<!,\d{3},): a grouped number is not retried from inside itself, which made long
+    # "1,000,000,..." runs quadratic; such a retry could only find what the first try found.
+    rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}(?:\.\d{{1,3}})?"
     rf"|(?i:(?:{_TENS})(?:[-\s](?:{_UNITS_WORDS}))?"
     rf"|a{_}couple{_}of|a{_}few|a{_}hundred|couple{_}of|several|few"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -65,11 +76,14 @@ NUMBER = (
 # "second" alone is left out on purpose: "a second term" is an ordinal, not a duration.
 UNIT = _words(
     "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
-    "fortnight", "fortnights", "month", "months", "year", "years", "decade", "decades",
+    "fortnight", "fortnights", "month", "months", "quarters", "year", "years", "decade",
+    "decades",
     "century", "centuries",
 )  # fmt: skip
+# "about", "only" and "just" stay outside the expression, as TimeML mostly has it:
+# "for only [six months]".
 APPROX = _words(
-    "about", "nearly", "almost", "some", "roughly", "just", "only", "over", "around",
+    "nearly", "almost", "some", "roughly", "over", "around",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
 MONTH_MODIFIER = _words(
@@ -92,8 +106,22 @@ DURATION_DETERMINER = _words(
 # without naming a time (TimeML annotates few of them).
 VAGUE_WORD = _words(
     "now", "currently", "recently", "nowadays", "lately", f"the{_}past", f"the{_}future",
-    f"the{_}present", f"recent{_}years",
+    f"the{_}present", f"recent{_}years", f"right{_}now", f"these{_}days", "current",
+    f"the{_}near{_}future", f"the{_}near{_}term", f"the{_}short{_}term", f"a{_}later{_}date",
 )  # fmt: skip
+HOLIDAY = (
+    "(?:"
+    + "|".join(
+        name.replace(" ", _).replace("'", "['\u2019]")
+        for name in sorted(HOLIDAYS, key=len, reverse=True)
+    )
+    + ")"
+)
+TIME_ZONE = r"(?:[ECMP][SD]T|GMT|UTC)"
+PLURAL_UNIT = r"(?i:days|weeks|months|years|decades|centuries)"
+SINGULAR_UNIT = r"(?i:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
+QUARTER_ORDINAL = r"(?i:first|second|third|fourth|1st|2nd|3rd|4th)"
+YEAR_AGO = r"(?i:year-earlier|year-ago|year-before|prior-year)"
 _WEEKDAY_PREFIX = rf"(?:(?P<wd>{WEEKDAY}),?{_})?"
 _YEAR_SUFFIX = rf"(?:,?{_}(?P<y>{YEAR}))?"
 
@@ -116,33 +144,43 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "day-range",
-        rf"\b(?P<d1>{DAY})(?:{_0}[-\u2013]{_0}|{_}(?i:to|and){_})(?P<d2>{DAY}){_}(?P<mon>{MONTH})"
-        rf"{_YEAR_SUFFIX}",
+        rf"\b(?P<p1>(?P<d1>{DAY}))(?:{_0}[-\u2013]{_0}|{_}(?P<conj>(?i:to|and)){_})"
+        rf"(?P<p2>(?P<d2>{DAY}){_}(?P<mon>{MONTH}){_YEAR_SUFFIX})",
     ),
     (
         "day-range",
-        rf"\b(?P<mon>{MONTH}){_}(?P<d1>{DAY})(?:{_0}[-\u2013]{_0}"
-        rf"|{_}(?i:to|and|through){_})(?P<d2>{DAY}){_YEAR_SUFFIX}",
+        rf"\b(?P<p1>(?P<mon>{MONTH}){_}(?P<d1>{DAY}))(?:{_0}[-\u2013]{_0}"
+        rf"|{_}(?P<conj>(?i:to|and|through)){_})(?P<p2>(?P<d2>{DAY}){_YEAR_SUFFIX})",
     ),
     (
         "month-range",
-        rf"\b(?i:from|between){_}(?P<body>(?P<mon1>{MONTH_FULL})(?:{_}(?P<y1>{YEAR}))?{_}"
-        rf"(?i:to|until|till|through|and){_}(?P<mon2>{MONTH_FULL})(?:,?{_}(?P<y2>{YEAR}))?)\b",
+        rf"\b(?i:from|between){_}(?P<body>(?P<p1>(?P<mon1>{MONTH_FULL})(?:{_}(?P<y1>{YEAR}))?)"
+        rf"{_}(?P<conj>(?i:to|until|till|through|and)){_}"
+        rf"(?P<p2>(?P<mon2>{MONTH_FULL})(?:,?{_}(?P<y2>{YEAR}))?))\b",
     ),
     (
         "year-range",
-        rf"\b(?i:from|between){_}(?P<body>(?P<y1>{YEAR}){_}(?i:to|and|until|through){_}"
-        rf"(?P<y2>{YEAR}))",
+        rf"\b(?i:from|between){_}(?P<body>(?P<p1>(?P<y1>{YEAR})){_}"
+        rf"(?P<conj>(?i:to|and|until|through)){_}(?P<p2>(?P<y2>{YEAR})))",
     ),
     (
         "month-year",
         rf"\b(?:(?P<mod>(?i:early|late|mid)){_SEP})?(?P<mon>{MONTH})(?:{_}(?i:of))?,?{_}"
-        rf"(?P<y>{YEAR})",
+        rf"(?P<y>{ANY_YEAR})",
     ),
     (
         "month",
         rf"\b(?:(?P<mod>{MONTH_MODIFIER}){_SEP})?"
         rf"(?P<mon>{MONTH_FULL})\b(?:{_}(?P<rel>(?i:last|this|next)){_}(?i:year)\b)?",
+    ),
+    (
+        # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday"
+        "clock",
+        rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?{_0}"
+        rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
+        rf"|(?P<word>(?i:noon|midnight|midday))\b)"
+        rf"(?:{_}(?P<tz>{TIME_ZONE})\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
+        rf"|(?P<deictic>(?i:today|yesterday|tomorrow))\b))?",
     ),
     (
         "weekday",
@@ -167,6 +205,29 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
     (
+        "relative",
+        rf"\b(?i:end|beginning|start|middle){_}(?i:of){_}"
+        rf"(?P<body>(?P<rel>(?i:the)){_}(?P<unit>(?i:week|month|year))\b)",
+    ),
+    # "the fiscal year", "the full year", "the year ended Sept. 30"
+    ("fiscal-year", rf"\b(?i:the){_}(?:(?P<which>(?i:fiscal|full)){_})?(?i:year)\b(?![-'\u2019])"),
+    # "that day", "later that year": the period of the last date mentioned.
+    (
+        "anaphoric",
+        rf"\b(?:(?i:earlier|later){_})?(?i:that){_}(?:(?i:same){_})?"
+        rf"(?P<unit>(?i:day|week|month|quarter|year))\b(?!-)",
+    ),
+    # "the 20th century", "the 11th century"
+    (
+        "century",
+        rf"\b(?:(?i:the){_})?(?P<n>1\d|2[01]|[1-9])(?i:st|nd|rd|th)(?:-|{_})(?i:century)\b",
+    ),
+    (
+        "holiday",
+        rf"\b(?:(?P<rel>(?i:last|this|next)){_})?(?P<name>{HOLIDAY})(?![\w-])",
+    ),
+    ("year-end", rf"\b(?i:year)(?:-|{_}|['\u2019]s{_})(?i:end)\b(?!-)"),
+    (
         "anchored",
         rf"\b(?i:the){_}(?P<which>(?i:previous|next|following|preceding|same|prior)){_}"
         rf"(?P<unit>(?i:day|week|month|year|morning|evening|night))\b",
@@ -177,18 +238,41 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?<![\w$\u00a3\u20ac.,/:'-])(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
         rf"(?:(?P<fiscal>(?i:fiscal)){_})?(?P<y>{YEAR})",
     ),
+    ("year", rf"\b(?:(?P<the>(?i:the{_}year)){_})?(?P<y>{SPOKEN_YEAR})"),
     (
         "decade",
         rf"(?<![\w$\u00a3\u20ac.,/:-])(?:(?i:the){_})?(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
         r"(?:(?P<cd>(?:1[0-9]|20)\d)0s|['\u2019](?P<d>\d)0s)\b",
     ),
     (
+        # "the third quarter", "the 1988 second quarter", "this year's first quarter"
         "quarter",
-        rf"\b(?:(?i:the){_})?(?:(?P<rel>(?i:current|latest|last|past|previous|next|coming)){_})?"
-        rf"(?:(?i:fiscal){_})?(?P<ord>(?i:first|second|third|fourth|1st|2nd|3rd|4th)){_SEP}"
-        rf"(?i:quarter)\b(?:{_}(?i:of){_}(?:(?P<y>{YEAR})|(?P<ty>(?i:this|last|next|the)){_}"
+        rf"\b(?:(?P<ty2>(?i:this|last|next)){_}(?i:year)['\u2019]s{_}"
+        rf"|(?:(?i:the){_})?(?:(?P<y2>{YEAR}){_}|(?P<ago>{YEAR_AGO}){_})?)"
+        rf"(?:(?P<rel>(?i:current|latest|last|past|previous|next|coming)){_})?"
+        rf"(?:(?i:fiscal)(?:-|{_}))?(?P<ord>{QUARTER_ORDINAL}){_}"
+        rf"(?i:quarter)\b(?!-)(?:{_}(?i:of){_}(?:(?P<y>{YEAR})|(?P<ty>(?i:this|last|next|the)){_}"
         r"(?i:year)\b))?",
     ),
+    # The adjective "third-quarter results" leaves its article out of the expression.
+    (
+        "quarter",
+        rf"\b(?:(?i:fiscal){_})?(?P<ord>{QUARTER_ORDINAL})-(?i:quarter)\b"
+        rf"(?:{_}(?i:of){_}(?P<y>{YEAR}))?",
+    ),
+    # Business copy's reporting periods: "the year-ago quarter", "the latest period".
+    (
+        "fiscal-period",
+        rf"\b(?i:the){_}(?:(?i:comparable|corresponding|same){_})?"
+        rf"(?:(?P<which>{YEAR_AGO}|(?i:latest|current|most{_}recent))|(?P<y>{YEAR})){_}"
+        rf"(?P<unit>(?i:period|quarter))\b(?!-)",
+    ),
+    (
+        "fiscal-period",
+        rf"\b(?i:the){_}(?:(?i:comparable|corresponding|same){_})?(?P<unit>(?i:period|quarter))"
+        rf"{_}(?P<which>(?i:a{_}year{_}(?:ago|earlier)|last{_}year))\b",
+    ),
+    ("fiscal-period", rf"\b(?P<which>{YEAR_AGO})\b(?!-)"),
     ("quarter", rf"\bQ(?P<q>[1-4])(?:{_}(?P<y>{YEAR}))?\b"),
     (
         "half",
@@ -199,7 +283,7 @@ PATTERNS: list[tuple[str, str]] = [
         "season",
         rf"\b(?:(?P<rel>{SEASON_MODIFIER}){_})?"
         rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b"
-        rf"(?:{_}(?:(?i:of){_})?(?P<y>{YEAR}))?",
+        rf"(?:{_}(?:(?i:of){_})?(?P<y>{ANY_YEAR}))?",
     ),
     (
         "offset",
@@ -213,7 +297,9 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "duration",
-        rf"\b(?:(?P<the>(?i:the)){_}(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
+        # "the eight-year war", "the two day rally": an adjective leaves the article out.
+        rf"\b(?:(?P<the>(?i:the)){_}(?!{NUMBER}{_SEP}{SINGULAR_UNIT}\b)"
+        rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
         rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_SEP}(?P<unit>{UNIT})\b"
         r"(?P<suffix>-(?i:long|old))?",
     ),
@@ -229,12 +315,27 @@ PATTERNS: list[tuple[str, str]] = [
         "vague",
         rf"\b(?P<word>{VAGUE_WORD})\b",
     ),
+    # "recent months", "the coming weeks", "the past few years": stretches with no number.
+    (
+        "vague-period",
+        rf"\b(?:(?i:the){_})?(?P<rel>(?i:recent|coming|past|last|next|future))"
+        rf"(?:{_}(?i:few|several))?{_}(?P<unit>(?i:days|weeks|months|quarters|years|decades))\b",
+    ),
+    # "for years", "within weeks": a bare plural unit after a preposition of extent.
+    (
+        "vague-period",
+        rf"\b(?i:for|within){_}(?P<body>(?P<unit>{PLURAL_UNIT}))\b"
+        rf"(?!{_SEP}(?i:of|ago|later|earlier|before|after)\b)",
+    ),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+_POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
 _NEXT_WORD = re.compile(r"[^\S\r\n]{1,3}([A-Za-z]+)")
+_EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middle)){_}(?i:of){_}$")
+_EDGED_KINDS = frozenset({"month", "month-year", "year", "relative", "quarter", "season"})
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -250,7 +351,19 @@ def find_mentions(text: str) -> list[Mention]:
         claimed[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
         chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
-    return chosen
+    return [_with_edge(text, m) for m in chosen]
+
+
+def _with_edge(text: str, mention: Mention) -> Mention:
+    """Take in "the end of" before a period: TimeML spans "the end of November" whole."""
+    if mention.kind not in _EDGED_KINDS:
+        return mention
+    edge = _EDGE_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+    if edge is None:
+        return mention
+    fields = {**mention.fields, "edge": edge.group("edge").lower()}
+    start = edge.start()
+    return Mention(start, mention.end, text[start : mention.end], mention.kind, fields)
 
 
 def _candidates(text: str) -> Iterator[Mention]:
@@ -260,7 +373,11 @@ def _candidates(text: str) -> Iterator[Mention]:
             if start == end:
                 continue
             fields = {k: v for k, v in match.groupdict().items() if v is not None}
-            yield Mention(start, end, text[start:end], kind, fields)
+            parts = ()
+            if fields.get("conj"):
+                # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
+                parts = (match.span("p1"), match.span("p2"))
+            yield Mention(start, end, text[start:end], kind, fields, parts)
 
 
 def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -> str:
@@ -311,10 +428,12 @@ def _check_year(text: str, mention: Mention) -> bool:
     following = next_word(text, mention.end).lower()
     if following in COUNT_NOUNS:
         return False
-    if mention.get("mod") or mention.get("fiscal"):
+    if mention.get("mod") or mention.get("fiscal") or not (mention.get("y") or "0")[0].isdigit():
         return True
     if previous_word(text, mention.start) in YEAR_CONTEXT:
         return True
+    if _POSSESSIVE_BEFORE.search(text, max(0, mention.start - 4), mention.start):
+        return True  # "the company's 1989 results"
     # The second year of a list: "in 1994, 1995 and 1997".
     return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
 
@@ -341,14 +460,35 @@ def _check_offset(text: str, mention: Mention) -> bool:
 
 
 def _check_duration(text: str, mention: Mention) -> bool:
-    if (mention.get("suffix") or "").lower() == "-old":
-        return False
+    if (mention.get("suffix") or "").lower() == "-old" or next_word(text, mention.end) == "old":
+        return False  # an age ("52 years old") is not annotated as a duration
+    if (mention.get("unit") or "").lower() == "quarters" and next_word(text, mention.end) == "of":
+        return False  # "three quarters of the vote" is a fraction
     if (mention.get("num") or "").lower() not in ("a", "an"):
         return True
     if mention.get("the") or mention.get("approx"):
         return True
     # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
-    return previous_word(text, mention.start) in ("for", "within", "than", "of", "in", "after")
+    return previous_word(text, mention.start) in (
+        "for", "within", "than", "of", "in", "after", "about", "only", "just"
+    )  # fmt: skip
+
+
+def _check_clock(text: str, mention: Mention) -> bool:
+    # A bare "noon" or "midnight" is as often a figure of speech ("the midnight oil") as a time.
+    return not mention.get("word") or bool(
+        mention.get("wd") or mention.get("d") or mention.get("deictic")
+    )
+
+
+def _check_fiscal_year(text: str, mention: Mention) -> bool:
+    # "the year" alone is too often generic ("player of the year"); business copy's reporting
+    # year shows in "fiscal", "full", "the year ended June 30" or "for the year".
+    if mention.get("which"):
+        return True
+    if next_word(text, mention.end).lower() in ("ended", "ending"):
+        return True
+    return previous_word(text, mention.start) == "for"
 
 
 def _check_numeric(text: str, mention: Mention) -> bool:
@@ -363,4 +503,6 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "offset": _check_offset,
     "duration": _check_duration,
     "numeric": _check_numeric,
+    "clock": _check_clock,
+    "fiscal-year": _check_fiscal_year,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .periods import (
     add_months,
@@ -21,6 +21,7 @@ from .periods import (
     quarter_of,
     quarter_start,
     safe_date,
+    spoken_year,
     week_monday,
     week_value,
 )
@@ -28,6 +29,7 @@ from .recognition import Mention
 from .tense import Tense
 from .types import Precision, ResolvedDate
 from .vocabulary import (
+    HOLIDAYS,
     MONTH_NAMES,
     MONTHS,
     ORDINALS,
@@ -39,6 +41,10 @@ from .vocabulary import (
 )
 
 DAY = datetime.timedelta(days=1)
+# A year-less date or month this close to publication is read in the nearest year, whatever
+# the tense of its clause (see `_pick`).
+NEAR_DAYS = 61
+NEAR_MONTHS = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class Context:
     anchor: datetime.date | None = None
     # The last date of any precision ("in April ... the following month" hangs on April).
     period_anchor: datetime.date | None = None
+    # The last quarter mentioned: business copy's "a year ago" and "the latest period" hang
+    # on the quarter being reported.
+    quarter_anchor: datetime.date | None = None
     # The word after the expression: "four months later than planned" is no date.
     next_word: str = ""
     lang: str = "en"
@@ -63,6 +72,8 @@ class Resolution:
     type: str
     value: str
     resolved: ResolvedDate | None = None
+    # The values of a range's two ends, when the range is written as two expressions.
+    parts: tuple[str, ...] = ()
 
 
 def resolve(mention: Mention, context: Context) -> Resolution | None:
@@ -99,12 +110,18 @@ def _dated(
     return Resolution(type_, value, resolved)
 
 
-def _pick(candidates: list[int], now: int, tense: Tense) -> int:
+def _pick(candidates: list[int], now: int, tense: Tense, near: int = 0) -> int:
     """Choose among yearly repetitions of a period (as ordinal indexes) by tense.
 
-    Past: the latest one not after now; future: the earliest one not before now; otherwise
-    the nearest, preferring the past on a tie (news mostly reports what happened).
+    A repetition within `near` units of now wins whatever the tense: news writes "extended
+    the offer to Nov. 20" or "the talks held on Oct. 30" about dates a few weeks off either
+    side. Otherwise past: the latest one not after now; future: the earliest one not before
+    now; and with no tense the nearest, preferring the past on a tie (news mostly reports
+    what happened).
     """
+    nearest = min(candidates, key=lambda c: (abs(c - now), c > now))
+    if abs(nearest - now) <= near:
+        return nearest
     if tense is Tense.PAST:
         earlier = [c for c in candidates if c <= now]
         if earlier:
@@ -113,7 +130,7 @@ def _pick(candidates: list[int], now: int, tense: Tense) -> int:
         later = [c for c in candidates if c >= now]
         if later:
             return min(later)
-    return min(candidates, key=lambda c: (abs(c - now), c > now))
+    return nearest
 
 
 def _tense_reason(tense: Tense, what: str) -> str:
@@ -130,7 +147,10 @@ def _date_order(lang: str) -> str:
 
 
 def _year(text: str | None) -> int | None:
-    return int(text) if text else None
+    """A year written in digits or read out ("nineteen ninety-six")."""
+    if not text:
+        return None
+    return int(text) if text.isdigit() else spoken_year(text)
 
 
 def _relative_year(word: str | None, published: datetime.date) -> int | None:
@@ -204,7 +224,8 @@ def _year_for_day(month: int, day: int, context: Context) -> datetime.date | Non
     dates = [d for y in years if (d := safe_date(y, month, day))]
     if not dates:
         return None
-    chosen = _pick([d.toordinal() for d in dates], context.published.toordinal(), context.tense)
+    ordinals = [d.toordinal() for d in dates]
+    chosen = _pick(ordinals, context.published.toordinal(), context.tense, NEAR_DAYS)
     return datetime.date.fromordinal(chosen)
 
 
@@ -212,7 +233,7 @@ def _year_for_month(month: int, context: Context) -> int:
     published = context.published
     now = published.year * 12 + published.month - 1
     candidates = [y * 12 + month - 1 for y in range(published.year - 1, published.year + 2)]
-    return _pick(candidates, now, context.tense) // 12
+    return _pick(candidates, now, context.tense, NEAR_MONTHS) // 12
 
 
 def _resolve_day_range(mention: Mention, context: Context) -> Resolution | None:
@@ -226,7 +247,7 @@ def _resolve_day_range(mention: Mention, context: Context) -> Resolution | None:
     start, end = safe_date(year, month, first), safe_date(year, month, last)
     if start is None or end is None or end <= start:
         return None
-    return _dated(
+    result = _dated(
         mention,
         context,
         value=start.isoformat(),
@@ -237,6 +258,7 @@ def _resolve_day_range(mention: Mention, context: Context) -> Resolution | None:
         reason=f"days {first} to {last} of {MONTH_NAMES[month - 1]} {year}",
         confidence=0.85,
     )
+    return replace(result, parts=(start.isoformat(), end.isoformat()))
 
 
 def _resolve_month_range(mention: Mention, context: Context) -> Resolution | None:
@@ -252,7 +274,7 @@ def _resolve_month_range(mention: Mention, context: Context) -> Resolution | Non
     end = month_end(datetime.date(last_year, last, 1))
     if end <= start:
         return None
-    return _dated(
+    result = _dated(
         mention,
         context,
         value=f"{first_year:04d}-{first:02d}",
@@ -263,13 +285,14 @@ def _resolve_month_range(mention: Mention, context: Context) -> Resolution | Non
         reason=f"{MONTH_NAMES[first - 1]} {first_year} to {MONTH_NAMES[last - 1]} {last_year}",
         confidence=0.8,
     )
+    return replace(result, parts=(f"{first_year:04d}-{first:02d}", f"{last_year:04d}-{last:02d}"))
 
 
 def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None:
     first, last = int(mention.get("y1") or 0), int(mention.get("y2") or 0)
     if last <= first:
         return None
-    return _dated(
+    result = _dated(
         mention,
         context,
         value=f"{first:04d}",
@@ -280,11 +303,12 @@ def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None
         reason=f"years {first} to {last}",
         confidence=0.85,
     )
+    return replace(result, parts=(f"{first:04d}", f"{last:04d}"))
 
 
 def _resolve_month_year(mention: Mention, context: Context) -> Resolution | None:
     month = _month_number(mention.get("mon") or "")
-    year = int(mention.get("y") or 0)
+    year = _year(mention.get("y")) or 0
     parsed = parse_absolute(f"{MONTH_NAMES[month - 1]} {year}", ("month", "year"))
     if parsed is None:
         return None
@@ -333,7 +357,9 @@ def _resolve_month(mention: Mention, context: Context) -> Resolution | None:
 
 
 def _resolve_year(mention: Mention, context: Context) -> Resolution | None:
-    year = int(mention.get("y") or 0)
+    year = _year(mention.get("y"))
+    if year is None:
+        return None
     return _dated(
         mention,
         context,
@@ -360,9 +386,17 @@ def _resolve_decade(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_quarter(mention: Mention, context: Context) -> Resolution | None:
     published = context.published
     quarter = int(mention.get("q") or ORDINALS[(mention.get("ord") or "").lower()])
-    year = _year(mention.get("y")) or _relative_year(mention.get("ty"), published)
+    year = (
+        _year(mention.get("y") or mention.get("y2"))
+        or _relative_year(mention.get("ty"), published)
+        or _relative_year(mention.get("ty2"), published)
+    )
     rel = (mention.get("rel") or "").lower()
-    if year is not None:
+    rule = "quarter"
+    if mention.get("ago"):
+        year = _reported_quarter(context).year - 1
+        reason, rule = "the same quarter a year before the one reported on", "year-ago"
+    elif year is not None:
         reason = "quarter of an explicit year"
     elif rel in ("last", "past", "previous"):
         current = quarter_of(published)
@@ -379,10 +413,51 @@ def _resolve_quarter(mention: Mention, context: Context) -> Resolution | None:
         value=f"{year:04d}-Q{quarter}",
         date=quarter_start(year, quarter),
         precision=Precision.QUARTER,
-        rule="quarter",
+        rule=rule,
         reason=reason,
         confidence=0.8,
     )
+
+
+def _reported_quarter(context: Context) -> datetime.date:
+    """The quarter a business story reports on: the last one it named, else the one before
+    publication (results come out after the quarter closes)."""
+    if context.quarter_anchor is not None:
+        return context.quarter_anchor
+    index = context.published.year * 4 + quarter_of(context.published) - 2
+    return quarter_start(index // 4, index % 4 + 1)
+
+
+def _quarter_result(
+    mention: Mention, context: Context, start: datetime.date, reason: str, rule: str = "quarter"
+) -> Resolution:
+    quarter = quarter_of(start)
+    return _dated(
+        mention,
+        context,
+        value=f"{start.year:04d}-Q{quarter}",
+        date=quarter_start(start.year, quarter),
+        precision=Precision.QUARTER,
+        rule=rule,
+        reason=reason,
+        confidence=0.7,
+    )
+
+
+def _resolve_fiscal_period(mention: Mention, context: Context) -> Resolution | None:
+    """ "the latest period", "the year-ago quarter", "the 1988 period", adjectival
+    "year-earlier": the quarter reported on, or the same quarter a year before."""
+    reported = _reported_quarter(context)
+    which = " ".join((mention.get("which") or "").lower().split())
+    year = _year(mention.get("y"))
+    if year is not None:
+        start, reason = reported.replace(year=year), f"the reported quarter of {year}"
+        return _quarter_result(mention, context, start, reason, "year-ago")
+    if which in ("latest", "current", "most recent"):
+        return _quarter_result(mention, context, reported, "the quarter reported on")
+    start = reported.replace(year=reported.year - 1)
+    reason = "the reported quarter a year earlier"
+    return _quarter_result(mention, context, start, reason, "year-ago")
 
 
 def _resolve_half(mention: Mention, context: Context) -> Resolution | None:
@@ -488,6 +563,54 @@ def _resolve_part_of_day(mention: Mention, context: Context) -> Resolution | Non
     return _day_result(mention, context, date, reason, "deictic", 0.9)
 
 
+def _resolve_clock(mention: Mention, context: Context) -> Resolution | None:
+    """A time of day, on the day it names or else on the last day mentioned."""
+    word = (mention.get("word") or "").lower()
+    if word:
+        hour, minute = {"noon": (12, 0), "midday": (12, 0), "midnight": (24, 0)}[word]
+    else:
+        hour, minute = int(mention.get("h") or 0), int(mention.get("mi") or 0)
+        marker = " ".join((mention.get("ap") or "").lower().split())
+        evening = marker.startswith("p") or marker.endswith(("afternoon", "evening"))
+        if evening and hour < 12:
+            hour += 12
+        elif not evening and hour == 12:
+            hour = 0
+    day = _clock_day(mention, context)
+    if day is None:
+        return None
+    date, reason = day
+    return _dated(
+        mention,
+        context,
+        value=f"{date.isoformat()}T{hour:02d}:{minute:02d}",
+        date=date,
+        precision=Precision.DAY,
+        rule="clock",
+        reason=reason,
+        confidence=0.8,
+        type_="TIME",
+    )
+
+
+def _clock_day(mention: Mention, context: Context) -> tuple[datetime.date, str] | None:
+    fields = {k: v for k, v in mention.fields.items() if k in ("wd", "mon", "d")}
+    if mention.get("deictic"):
+        fields = {"word": mention.get("deictic") or ""}
+        resolved = _resolve_deictic(Mention(0, 0, "", "deictic", fields), context).resolved
+    elif mention.get("wd"):
+        resolved = _resolve_weekday(Mention(0, 0, "", "weekday", fields), context).resolved
+    elif mention.get("d"):
+        day = _resolve_day_and_month(Mention(0, 0, "", "month-day", fields), context)
+        resolved = day.resolved if day else None
+    else:
+        date = context.anchor or context.published
+        return date, "time of day on the last day mentioned"
+    if resolved is None:
+        return None
+    return resolved.date, "time of day on the day named"
+
+
 # Units counted from publication or from an earlier date ----------------------------------
 
 
@@ -548,8 +671,9 @@ def _resolve_relative(mention: Mention, context: Context) -> Resolution | None:
     if unit == "weekend":
         return _resolve_weekend(mention, context, rel)
     if unit == "quarter" and rel == "the":
-        # Business copy's "the quarter" is the last one reported on: the one before now.
-        amount = -1
+        # Business copy's "the quarter" is the one reported on: the last one named, else the
+        # one before publication.
+        return _quarter_result(mention, context, _reported_quarter(context), "the reported quarter")
     if unit in ("decade", "century"):
         # Too coarse for the timeline: a value, no event.
         if unit == "decade":
@@ -603,6 +727,12 @@ def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
         return _resolve_duration(mention, context)  # "four months later than planned"
     if quantity is None or quantity != int(quantity):
         return Resolution("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF")
+    if unit == "year" and quantity == 1 and sign < 0 and context.quarter_anchor is not None:
+        # "net rose to $5 million from $3 million a year ago": the same quarter last year.
+        start = context.quarter_anchor
+        reason = "the reported quarter a year earlier"
+        ago = start.replace(year=start.year - 1)
+        return _quarter_result(mention, context, ago, reason, "year-ago")
     base = (
         context.published if from_publication else (_anchor_for(unit, context) or context.published)
     )
@@ -736,6 +866,7 @@ def _resolve_set(mention: Mention, context: Context) -> Resolution | None:
 _VAGUE_VALUES = {
     "now": "PRESENT_REF",
     "currently": "PRESENT_REF",
+    "current": "PRESENT_REF",
     "nowadays": "PRESENT_REF",
     "presently": "PRESENT_REF",
     "the present": "PRESENT_REF",
@@ -747,12 +878,122 @@ _VAGUE_VALUES = {
     "recent years": "PAST_REF",
     "soon": "FUTURE_REF",
     "the future": "FUTURE_REF",
+    "right now": "PRESENT_REF",
+    "these days": "PRESENT_REF",
+    "the near future": "FUTURE_REF",
+    "the near term": "FUTURE_REF",
+    "the short term": "FUTURE_REF",
+    "a later date": "FUTURE_REF",
 }
 
 
 def _resolve_vague(mention: Mention, context: Context) -> Resolution | None:
     word = " ".join((mention.get("word") or "").lower().split())
     return Resolution("DATE", _VAGUE_VALUES[word])
+
+
+def _resolve_vague_period(mention: Mention, context: Context) -> Resolution | None:
+    """ "recent months" and "for weeks" are stretches of unknown length; "recent years" and
+    "future quarters" read as the past or the future at large."""
+    unit = _unit(mention.get("unit"))
+    rel = (mention.get("rel") or "").lower()
+    if unit in ("year", "decade", "quarter") and rel:
+        ahead = rel in ("coming", "next", "future")
+        return Resolution("DATE", "FUTURE_REF" if ahead else "PAST_REF")
+    if unit not in UNITS:
+        return None
+    return Resolution("DURATION", _duration_value(None, unit))
+
+
+def _resolve_year_end(mention: Mention, context: Context) -> Resolution | None:
+    """ "by year-end" is this year's end; "since year-end" the last one."""
+    year = context.published.year - (1 if context.preposition == "since" else 0)
+    return _dated(
+        mention,
+        context,
+        value=f"{year:04d}",
+        date=datetime.date(year, 12, 31),
+        precision=Precision.YEAR,
+        rule="relative-unit",
+        reason="end of the publication year" if year == context.published.year else "last year-end",
+        confidence=0.75,
+    )
+
+
+def _holiday_date(name: str, year: int) -> datetime.date | None:
+    rule = HOLIDAYS[name]
+    if len(rule) == 2:
+        return safe_date(year, rule[0], rule[1])
+    month, weekday, nth, from_day = rule
+    if nth < 0:
+        last = month_end(datetime.date(year, month, 1))
+        return last - ((last.weekday() - weekday) % 7) * DAY
+    first = datetime.date(year, month, from_day)
+    return first + ((weekday - first.weekday()) % 7 + 7 * (nth - 1)) * DAY
+
+
+def _resolve_holiday(mention: Mention, context: Context) -> Resolution | None:
+    name = " ".join((mention.get("name") or "").replace("\u2019", "'").split())
+    published = context.published
+    dates = [
+        d for y in range(published.year - 1, published.year + 2) if (d := _holiday_date(name, y))
+    ]
+    rel = (mention.get("rel") or "").lower()
+    now = published.toordinal()
+    if rel == "last":
+        candidates = [d for d in dates if d < published]
+        date = max(candidates)
+    elif rel == "next":
+        date = min(d for d in dates if d > published)
+    elif rel == "this":
+        date = next(d for d in dates if d.year == published.year)
+    else:
+        date = datetime.date.fromordinal(
+            _pick([d.toordinal() for d in dates], now, context.tense, NEAR_DAYS)
+        )
+    reason = f"{name} {date.year}"
+    return _day_result(mention, context, date, reason, "holiday", 0.85)
+
+
+def _resolve_century(mention: Mention, context: Context) -> Resolution | None:
+    return Resolution("DATE", f"{int(mention.get('n') or 1) - 1:02d}")
+
+
+def _resolve_fiscal_year(mention: Mention, context: Context) -> Resolution | None:
+    """ "the year ended Sept. 30" is a twelve-month stretch; "the fiscal year" and "for the
+    year" are the year reported on."""
+    if context.next_word in ("ended", "ending"):
+        return Resolution("DURATION", "P1Y")
+    year = (context.quarter_anchor or context.published).year
+    return _dated(
+        mention,
+        context,
+        value=f"{year:04d}",
+        date=datetime.date(year, 1, 1),
+        precision=Precision.YEAR,
+        rule="relative-unit",
+        reason="the year reported on",
+        confidence=0.6,
+    )
+
+
+def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
+    """ "that day", "later that year": the period of the last date mentioned."""
+    unit = (mention.get("unit") or "").lower()
+    base = context.quarter_anchor if unit == "quarter" else _anchor_for(unit, context)
+    if base is None:
+        return None
+    date, precision, value = _shift(base, unit, 0)
+    return _dated(
+        mention,
+        context,
+        value=value,
+        date=date,
+        precision=precision,
+        rule="anchored",
+        reason=f"the {unit} of the last date mentioned, {base.isoformat()}",
+        confidence=0.6,
+    )
 
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
@@ -766,6 +1007,7 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "month-year": _resolve_month_year,
     "month": _resolve_month,
     "weekday": _resolve_weekday,
+    "clock": _resolve_clock,
     "deictic": _resolve_deictic,
     "part-of-day": _resolve_part_of_day,
     "relative": _resolve_relative,
@@ -773,6 +1015,7 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "year": _resolve_year,
     "decade": _resolve_decade,
     "quarter": _resolve_quarter,
+    "fiscal-period": _resolve_fiscal_period,
     "half": _resolve_half,
     "season": _resolve_season,
     "offset": _resolve_offset,
@@ -780,4 +1023,10 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "duration": _resolve_duration,
     "set": _resolve_set,
     "vague": _resolve_vague,
+    "holiday": _resolve_holiday,
+    "century": _resolve_century,
+    "fiscal-year": _resolve_fiscal_year,
+    "anaphoric": _resolve_anaphoric,
+    "year-end": _resolve_year_end,
+    "vague-period": _resolve_vague_period,
 }

@@ -19,7 +19,10 @@ ABBREVIATIONS = frozenset(
 
 _LINE = re.compile(r"[^\r\n]+")
 # A run of terminal punctuation, any closing quotes or brackets, then whitespace or the end.
-_TERMINATOR = re.compile(r"[.!?]+[\"'\u201d\u2019\u00bb)\]]*(?=\s|$)")
+# Matched from the start of a run only and without backtracking (possessive quantifiers):
+# otherwise "." * 40_000 + "x" is retried from every dot (quadratic).
+_TERMINATOR = re.compile(r"(?<![.!?])[.!?]++[\"'\u201d\u2019\u00bb)\]]*+(?=\s|$)")
+_FIRST_VISIBLE = re.compile(r"\s*+(\S)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _OPENERS = "\"'\u201c\u2018\u00ab([" + "0123456789"
 
@@ -39,10 +42,13 @@ def split_sentences(text: str) -> list[Sentence]:
 def _boundaries(text: str, line_start: int, line_end: int):
     for match in _TERMINATOR.finditer(text, line_start, line_end):
         after = match.end()
-        rest = text[after:line_end].lstrip()
-        if not rest:
+        # Peek at the next visible character; copying the rest of the line for every full stop
+        # made a long line of them quadratic.
+        following = _FIRST_VISIBLE.match(text, after, line_end)
+        if following is None:
             continue
-        if not (rest[0].isupper() or rest[0] in _OPENERS):
+        first = following.group(1)
+        if not (first.isupper() or first in _OPENERS):
             continue
         if _is_abbreviation(text, line_start, match.start(), match.group()):
             continue

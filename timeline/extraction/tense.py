@@ -30,7 +30,7 @@ _CLAUSE_BREAKS = frozenset(
     + "after before when once if unless".split()
 )
 
-_FUTURE_WORDS = frozenset("will shall won't 'll upcoming would could may might should".split())
+_FUTURE_WORDS = frozenset("will shall won't 'll upcoming would may might should".split())
 _PAST_WORDS = frozenset(
     """said was were had did ago yesterday told met held came went took made gave began left won
     lost saw sent spoke wrote found brought bought sold paid fell rose struck led kept got became
@@ -44,6 +44,8 @@ _NOT_PAST = frozenset(
 )
 # Only a present auxiliary makes "due"/"expected" look ahead; "had been due in April" is past.
 _PRESENT_AUXILIARIES = frozenset("is are am be 's".split())
+# A participle after these is passive ("will be paid Dec. 14"): the auxiliary's tense counts.
+_PASSIVE_AUXILIARIES = frozenset("be being".split())
 _PRESENT_WORDS = frozenset("is are am".split())
 _FUTURE_ADJECTIVES = frozenset(
     "set due scheduled slated expected poised going about planned".split()
@@ -51,7 +53,13 @@ _FUTURE_ADJECTIVES = frozenset(
 # These announce a plan even without an auxiliary ("talks, set to resume Monday").
 _PLAN_PARTICIPLES = frozenset("set scheduled slated poised".split())
 _PLAN_LINKS = frozenset("to in on for by".split())
-_INTENT_VERBS = frozenset("plans plan planning planned intends intend aims hopes".split())
+# "planned to" is left out: as often a past plan ("the government planned to pay on Friday").
+_INTENT_VERBS = frozenset("plans plan planning intends intend aims hopes".split())
+# "next" looks ahead only before a time word; "next to the embassy" is a place.
+_TIME_WORDS = frozenset(
+    """week month year quarter weekend day decade century spring summer autumn fall winter
+    monday tuesday wednesday thursday friday saturday sunday morning evening""".split()
+)
 
 
 class SentenceTenses:
@@ -104,7 +112,7 @@ def _markers(words: list[str]) -> dict[int, Tense]:
     for i, word in enumerate(lowered):
         nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
         prev = lowered[i - 1] if i else ""
-        if word in _FUTURE_WORDS or word.endswith("'ll") or word == "next":
+        if word in _FUTURE_WORDS or word.endswith("'ll") or (word == "next" and nxt in _TIME_WORDS):
             markers[i] = Tense.FUTURE
         elif word in _FUTURE_ADJECTIVES and prev in _PRESENT_AUXILIARIES:
             markers[i] = Tense.FUTURE
@@ -130,9 +138,9 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif i in markers:
             continue
-        elif word in _PAST_WORDS or word == "last":
+        elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or word == "last":
             markers[i] = Tense.PAST
-        elif _looks_past(words[i]) and prev not in ("be", "being"):
+        elif _looks_past(words[i]) and prev not in _PASSIVE_AUXILIARIES:
             # "would be signed": the participle after "be" is passive, the modal decides.
             markers[i] = Tense.PAST
         elif word in _PRESENT_WORDS and nxt not in _FUTURE_ADJECTIVES:

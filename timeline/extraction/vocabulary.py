@@ -62,7 +62,7 @@ WEEKDAY_NAME_LEADERS = frozenset("Bloody Black Super Good Ash Palm Easter Cyber 
 YEAR_CONTEXT = frozenset(
     """in since by of until till during from to between and through before after early late
     mid fiscal around circa year spring summer autumn fall winter for into due the a its his her
-    their our this that""".split()
+    their our this that both""".split()
 )
 
 # Nouns that show a four-digit number is a count, not a year ("2000 people").
@@ -78,3 +78,16 @@ MONTH_CONTEXT = frozenset(
     """in on since until till by from to through during of before after between early late
     mid last next this until last""".split()
 )
+
+# Holidays by name -> (month, day) for fixed dates, or (month, weekday, nth, from_day) for the
+# nth weekday (0 = Monday) on or after day `from_day` of the month; nth -1 is the last one.
+HOLIDAYS = {
+    "New Year's Day": (1, 1), "New Year's Eve": (12, 31), "Christmas Day": (12, 25),
+    "Christmas Eve": (12, 24), "Christmas": (12, 25), "Independence Day": (7, 4),
+    "Halloween": (10, 31), "Valentine's Day": (2, 14), "Veterans Day": (11, 11),
+    "Thanksgiving Day": (11, 3, 4, 1), "Thanksgiving": (11, 3, 4, 1),
+    "Labor Day": (9, 0, 1, 1), "Memorial Day": (5, 0, -1, 1),
+    "Martin Luther King Day": (1, 0, 3, 1),
+    # US general elections: the Tuesday after the first Monday of November.
+    "Election Day": (11, 1, 1, 2),
+}  # fmt: skip

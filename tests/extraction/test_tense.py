@@ -1,0 +1,26 @@
+"""Tense markers: which words make a clause look back or ahead."""
+
+import pytest
+
+from timeline.extraction.tense import clause_tense
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "tense"),
+    [
+        # "next" looks ahead only before a time word: "next to the embassy" is a place.
+        ("Dozens were killed next to the embassy on Friday.", "Friday", "past"),
+        ("The ministers meet again next week, on Friday.", "Friday", "future"),
+        # A participle after "be" is passive: the auxiliary's tense counts.
+        ("The dividend will be paid Dec. 14.", "Dec. 14", "future"),
+        ("The deal would be signed on Wednesday.", "Wednesday", "future"),
+        # "planned to" is a past plan; "plans to" looks ahead.
+        ("On Friday, the government planned to pay the claims.", "Friday", "past"),
+        ("The government plans to pay the claims on Friday.", "Friday", "future"),
+        # "could" is as often the past of "can" as a conditional.
+        ("He could not be reached on Wednesday.", "Wednesday", "unknown"),
+    ],
+)
+def test_tense_markers(sentence, expression, tense):
+    start = sentence.index(expression)
+    assert clause_tense(sentence, start, start + len(expression)).value == tense
