@@ -274,3 +274,18 @@ def test_add_article_rejects_bad_input_with_a_clear_message(admin_client, field,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Event.objects.exists()
+
+
+def test_add_article_extracts_a_spanish_article(admin_client, db):
+    response = admin_client.post(
+        "/articles/add/",
+        {
+            "new_story": "Canal",
+            "title": "Buque encallado",
+            "published": "2021-03-25",
+            "language": "es",
+            "text": "El buque Ever Given encalló el martes en el canal de Suez.",
+        },
+        follow=True,
+    )
+    assert "23 March 2021" in response.content.decode()

@@ -106,10 +106,13 @@ class TimelineFilterForm(forms.Form):
         return self.cleaned_data.get("after") if hasattr(self, "cleaned_data") else None
 
 
-# The extractor reads English today; the variant decides how 3/4/2021 is read.
+# The languages the extractor reads; for English the variant decides how 3/4/2021 is read.
 LANGUAGES = [
     ("en", "English (numeric dates month first: 3/4 = 4 March)"),
     ("en-GB", "English, British (numeric dates day first: 3/4 = 3 April)"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("de", "German"),
 ]
 
 

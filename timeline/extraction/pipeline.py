@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import datetime
 import logging
+import re
 
 from .events import deduplicate, make_event
+from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
 from .resolution import Context, Resolution, resolve
 from .sentences import split_sentences
@@ -22,14 +24,19 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     """Find the temporal expressions in `text` and the events they date.
 
     `published` anchors every relative expression ("on Sunday", "last month"); pass a date
-    (a datetime is accepted and cut to its date). `lang` only decides the order of numeric
-    dates: "en" reads 3/9/2022 as March 9, "en-GB" and other languages as 3 September.
+    (a datetime is accepted and cut to its date). `lang` decides the order of numeric dates
+    ("en" reads 3/9/2022 as March 9, "en-GB" and other languages as 3 September) and, for
+    "es", "fr" and "de" (or a regional variant), adds that language's expressions and tense
+    markers (see languages.py).
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if isinstance(published, datetime.datetime):
         published = published.date()
+    base = base_language(lang)
     sentences = split_sentences(text)
+    if base == "de":
+        sentences = _join_ordinal_dates(text, sentences)
     starts = [s.start for s in sentences]
     timexes: list[Timex] = []
     events: list[Event] = []
@@ -37,12 +44,12 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     period_anchor: datetime.date | None = None
     quarter_anchor: datetime.date | None = None
     tenses: dict[int, SentenceTenses] = {}
-    for mention in find_mentions(text):
+    for mention in find_mentions(text, lang):
         sentence = _sentence_of(sentences, starts, mention)
         tense = Tense.UNKNOWN
         if sentence is not None:
             if sentence.start not in tenses:
-                tenses[sentence.start] = SentenceTenses(sentence.text)
+                tenses[sentence.start] = SentenceTenses(sentence.text, lang)
             offset = mention.start - sentence.start
             tense = tenses[sentence.start].tense_at(offset, offset + len(mention.text))
         anchors = (anchor, period_anchor, quarter_anchor)
@@ -61,6 +68,25 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
         if sentence is not None and (event := make_event(sentence, timex, resolved)):
             events.append(event)
     return ExtractionResult(timexes=timexes, events=deduplicate(events))
+
+
+_ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
+
+
+def _join_ordinal_dates(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """German writes "am 24. Februar": the ordinal's full stop does not end the sentence."""
+    table = language("de")
+    joined: list[Sentence] = []
+    for sentence in sentences:
+        if joined and _ORDINAL_END.search(joined[-1].text):
+            first = sentence.text.split(None, 1)[0].rstrip(".,;:").lower() if sentence.text else ""
+            if table is not None and first in table.months:
+                previous = joined.pop()
+                sentence = Sentence(
+                    previous.start, sentence.end, text[previous.start : sentence.end]
+                )
+        joined.append(sentence)
+    return joined
 
 
 def _range_parts(text: str, mention: Mention, resolution: Resolution) -> list[Timex]:
@@ -92,7 +118,8 @@ def _resolve_safely(
 ) -> Resolution | None:
     anchor, period_anchor, quarter_anchor = anchors
     before = previous_word(text, mention.start)
-    if before == "since":
+    table = language(base_language(lang))
+    if before == "since" or (table is not None and before in table.since_words):
         tense = Tense.PAST
     elif before in ("until", "till", "by") and tense is Tense.UNKNOWN:
         # A limit with no verb to go on is usually a deadline still ahead.

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .languages import SUPPORTED, base_language, compiled_patterns, language, translate
 from .vocabulary import (
     COUNT_NOUNS,
     HOLIDAYS,
@@ -338,9 +339,15 @@ _EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middl
 _EDGED_KINDS = frozenset({"month", "month-year", "year", "relative", "quarter", "season"})
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Return non-overlapping temporal expressions in `text`, in order of appearance."""
-    candidates = [m for m in _candidates(text) if _is_plausible(text, m)]
+def find_mentions(text: str, lang: str = "en") -> list[Mention]:
+    """Return non-overlapping temporal expressions in `text`, in order of appearance.
+
+    For Spanish, French and German (`lang` "es", "fr", "de" or a regional variant) that
+    language's patterns run first, so they win a tie with an English pattern of equal length.
+    """
+    base = base_language(lang)
+    candidates = list(_language_candidates(text, base)) if base in SUPPORTED else []
+    candidates += [m for m in _candidates(text) if _is_plausible(text, m)]
     # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
     candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
     claimed = bytearray(len(text))
@@ -378,6 +385,26 @@ def _candidates(text: str) -> Iterator[Mention]:
                 # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
                 parts = (match.span("p1"), match.span("p2"))
             yield Mention(start, end, text[start:end], kind, fields, parts)
+
+
+def _language_candidates(text: str, base: str) -> Iterator[Mention]:
+    table = language(base)
+    if table is None:
+        return
+    for kind, pattern in compiled_patterns(base):
+        has_body = "body" in pattern.groupindex
+        for match in pattern.finditer(text):
+            start, end = match.span("body") if has_body else (-1, -1)
+            if start < 0:
+                start, end = match.span()
+            if start == end:
+                continue
+            fields = {k: v for k, v in match.groupdict().items() if v is not None and k != "body"}
+            translated = translate(table, text, kind, start, end, fields)
+            if translated is None:
+                continue
+            new_kind, new_fields = translated
+            yield Mention(start, end, text[start:end], new_kind, new_fields)
 
 
 def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -> str:

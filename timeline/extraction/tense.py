@@ -11,6 +11,8 @@ import bisect
 import re
 from enum import Enum
 
+from .languages import Language, base_language, language
+
 
 class Tense(str, Enum):
     PAST = "past"
@@ -65,14 +67,20 @@ _TIME_WORDS = frozenset(
 class SentenceTenses:
     """Tense markers of one sentence, indexed once so each expression is a few bisections."""
 
-    def __init__(self, sentence: str) -> None:
-        tokens = list(_TOKEN.finditer(sentence))
+    def __init__(self, sentence: str, lang: str = "en") -> None:
+        table = language(base_language(lang)) if lang and lang[:2].lower() != "en" else None
+        tokens = list((_TOKEN if table is None else _WORD_TOKEN).finditer(sentence))
         self._starts = [t.start() for t in tokens]
         self._ends = [t.end() for t in tokens]
         words = [t.group() for t in tokens]
-        self._markers = _markers(words)
+        if table is None:
+            self._markers = _markers(words)
+            breaks = _CLAUSE_BREAKS
+        else:
+            self._markers = _language_markers(words, table)
+            breaks = _PUNCTUATION_BREAKS | table.clause_breaks
         self._marker_positions = sorted(self._markers)
-        self._breaks = [i for i, word in enumerate(words) if word.lower() in _CLAUSE_BREAKS]
+        self._breaks = [i for i, word in enumerate(words) if word.lower() in breaks]
 
     def tense_at(self, start: int, end: int) -> Tense:
         """Tense of the clause governing the characters `start:end` of the sentence."""
@@ -101,9 +109,66 @@ class SentenceTenses:
         return min(candidates)[2] if candidates else None
 
 
-def clause_tense(sentence: str, start: int, end: int) -> Tense:
+def clause_tense(sentence: str, start: int, end: int, lang: str = "en") -> Tense:
     """Tense of the clause governing `sentence[start:end]`."""
-    return SentenceTenses(sentence).tense_at(start, end)
+    return SentenceTenses(sentence, lang).tense_at(start, end)
+
+
+# Spanish, French, German: a table of marker words and endings per language (languages.py).
+_WORD_TOKEN = re.compile(
+    r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|--|[,;:()\"\u201c\u201d\u2014\u2013\u00ab\u00bb]"
+)
+_PUNCTUATION_BREAKS = frozenset(
+    [",", ";", ":", "(", ")", '"', "\u201c", "\u201d", "\u2014", "\u2013", "--", "\u00ab", "\u00bb"]
+)
+
+
+def _language_markers(words: list[str], table: Language) -> dict[int, Tense]:
+    markers: dict[int, Tense] = {}
+    lowered = [w.lower().replace("\u2019", "'") for w in words]
+    seen_auxiliary = False
+    for i, word in enumerate(lowered):
+        nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
+        after = lowered[i + 1 : i + 3]
+        plain = words[i].islower() and len(word) >= 4
+        if table.code == "de" and words[i] == "morgen":
+            markers[i] = Tense.FUTURE
+        elif table.code == "de" and word == "morgen":
+            continue  # the noun "Morgen", morning
+        elif word in table.future_words:
+            markers[i] = Tense.FUTURE
+        elif word in table.going_to and nxt and nxt.endswith(table.going_to_next):
+            markers[i] = Tense.FUTURE
+        elif word in table.past_words:
+            markers[i] = Tense.PAST
+        elif word in table.perfect_auxiliaries and any(
+            w.endswith(table.participle_suffixes) and w not in table.future_words for w in after
+        ):
+            markers[i] = Tense.PAST
+        elif plain and word.endswith(table.future_suffixes) and word not in table.not_future:
+            markers[i] = Tense.FUTURE
+        elif plain and word.endswith(table.past_suffixes) and word not in table.not_past:
+            if not (table.code == "fr" and word.endswith(("rait", "raient"))):
+                markers[i] = Tense.PAST
+        elif table.code == "de" and seen_auxiliary and _german_participle(words[i]):
+            markers[i] = Tense.PAST
+        if table.code == "de" and word in ("ist", "sind", "hat", "haben", "war", "waren"):
+            seen_auxiliary = True
+    return markers
+
+
+_NOT_PARTICIPLES = frozenset("gegen genug gestern gerade genau gemeinsam gesamt generell".split())
+
+
+def _german_participle(word: str) -> bool:
+    """ "getroffen", "gereist": a perfect's participle closing a clause after "ist"."""
+    return (
+        word.islower()
+        and len(word) >= 6
+        and word.startswith("ge")
+        and word.endswith(("t", "en"))
+        and word not in _NOT_PARTICIPLES
+    )
 
 
 def _markers(words: list[str]) -> dict[int, Tense]:
