@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from tests.admin_forms import editable_list_data
 from timeline import services
 from timeline.admin import evidence_html
 from timeline.models import Event
@@ -80,19 +81,7 @@ def test_editing_an_event_in_admin_records_the_changed_fields(admin_client, arti
 
 def test_list_editable_changes_are_recorded_too(admin_client, article):
     events = list(Event.objects.order_by("date", "id"))
-    data = {
-        "form-TOTAL_FORMS": str(len(events)),
-        "form-INITIAL_FORMS": str(len(events)),
-        "_save": "Save",
-    }
-    for i, event in enumerate(events):
-        data |= {
-            f"form-{i}-id": str(event.pk),
-            f"form-{i}-date": event.date.isoformat(),
-            f"form-{i}-precision": event.precision,
-            f"form-{i}-status": event.status,
-            f"form-{i}-version": event.version,
-        }
+    data = editable_list_data(events)
     data["form-0-precision"] = "week"
     response = admin_client.post(reverse("admin:timeline_event_changelist"), data)
     assert response.status_code == 302

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from tests.admin_forms import editable_list_data
 from timeline import services
 from timeline.models import Event
 
@@ -81,16 +82,7 @@ def test_the_admin_form_refuses_a_stale_save_and_shows_the_other_change(admin_cl
 def test_the_editable_list_refuses_a_stale_row(admin_client, article):
     event = article.events.order_by("date", "id").first()
     others = list(Event.objects.exclude(pk=event.pk).order_by("date", "id"))
-    rows = [event, *others]
-    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "1"}
-    for i, row in enumerate(rows):
-        data |= {
-            f"form-{i}-id": str(row.pk),
-            f"form-{i}-date": row.date.isoformat(),
-            f"form-{i}-precision": row.precision,
-            f"form-{i}-status": row.status,
-            f"form-{i}-version": str(row.version),
-        }
+    data = editable_list_data([event, *others])
     data["form-0-precision"] = "month"
     meanwhile = load(event.pk)
     meanwhile.precision = "week"

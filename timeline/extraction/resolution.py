@@ -360,15 +360,21 @@ def _resolve_year(mention: Mention, context: Context) -> Resolution | None:
     year = _year(mention.get("y"))
     if year is None:
         return None
+    return _year_result(mention, context, year, "year", "explicit year", 0.9)
+
+
+def _year_result(
+    mention: Mention, context: Context, year: int, rule: str, reason: str, confidence: float
+) -> Resolution:
     return _dated(
         mention,
         context,
         value=f"{year:04d}",
         date=datetime.date(year, 1, 1),
         precision=Precision.YEAR,
-        rule="year",
-        reason="explicit year",
-        confidence=0.9,
+        rule=rule,
+        reason=reason,
+        confidence=confidence,
     )
 
 
@@ -965,16 +971,7 @@ def _resolve_fiscal_year(mention: Mention, context: Context) -> Resolution | Non
     if context.next_word in ("ended", "ending"):
         return Resolution("DURATION", "P1Y")
     year = (context.quarter_anchor or context.published).year
-    return _dated(
-        mention,
-        context,
-        value=f"{year:04d}",
-        date=datetime.date(year, 1, 1),
-        precision=Precision.YEAR,
-        rule="relative-unit",
-        reason="the year reported on",
-        confidence=0.6,
-    )
+    return _year_result(mention, context, year, "relative-unit", "the year reported on", 0.6)
 
 
 def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
