@@ -115,3 +115,12 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def local_server():
+    """An HTTP server on 127.0.0.1 serving whatever each test routes to it; never the internet."""
+    from tests.local_server import LocalServer
+
+    with LocalServer() as server:
+        yield server

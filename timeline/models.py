@@ -285,3 +285,28 @@ def format_date_at_precision(date: dt.date, precision: str, end_date: dt.date | 
         if end_label != label:
             return f"{label} – {end_label}"
     return label
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed whose new entries become articles of a story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField("feed URL", max_length=1000, unique=True)
+    title = models.CharField(max_length=300, blank=True, help_text="Filled from the feed.")
+    active = models.BooleanField(default=True, help_text="Inactive feeds are not fetched.")
+    # The validators the server sent last time, echoed back so an unchanged feed costs a 304.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="HTTP status of the last fetch."
+    )
+    last_added = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["story", "title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url

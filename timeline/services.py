@@ -8,14 +8,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline.extraction import extract
 from timeline.extraction.entities import find_entities
-from timeline.models import Article, Entity, Event, Source, Story
+from timeline.models import Article, Entity, Event, Feed, Source, Story
 
 logger = logging.getLogger(__name__)
 
@@ -468,3 +468,143 @@ def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
         target.save(update_fields=["aliases", "kind"])
         Entity.objects.filter(pk__in=[o.pk for o in others]).delete()
     return target
+
+
+@dataclass
+class FeedReport:
+    """What one fetch of a feed did: articles added, entries already present, problems."""
+
+    feed: Feed
+    status: int | None = None
+    not_modified: bool = False
+    added: int = 0
+    repeated: int = 0
+    from_feed_text: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        name = str(self.feed)
+        if self.not_modified:
+            return f"{name}: unchanged since the last fetch."
+        if self.status is None or (self.errors and not self.added and not self.repeated):
+            problem = self.errors[0] if self.errors else "failed"
+            more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+            return f"{name}: {problem}{more}"
+        return (
+            f"{name}: {self.added} article{'s' if self.added != 1 else ''} added, "
+            f"{self.repeated} already present, "
+            f"{len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}."
+        )
+
+
+def feed_fetch(*, feed: Feed, policy=None) -> FeedReport:
+    """Fetch a feed (conditionally) and ingest its new entries into the feed's story.
+
+    An entry becomes an article from its own page (main text and dates); when the page cannot
+    be fetched or read, the entry's own text stands in if it is long enough and dated. Entries
+    already stored (same URL, or same text in the story) cost nothing, so fetching is
+    idempotent. Network work happens outside any transaction; each article has its own.
+    """
+    # Imported here: web builds ArticleInputs, so it imports this module.
+    from timeline import web
+    from timeline.fetching import FetchError, HTTPStatusError
+
+    report = FeedReport(feed=feed)
+    try:
+        fetched = web.fetch_feed(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified, policy=policy
+        )
+    except FetchError as exc:
+        report.status = exc.status if isinstance(exc, HTTPStatusError) else None
+        report.errors.append(f"the feed could not be fetched: {exc.reason}")
+        _feed_record(feed=feed, report=report)
+        return report
+    report.status = fetched.status
+    if fetched.not_modified:
+        report.not_modified = True
+        _feed_record(feed=feed, report=report)
+        return report
+    try:
+        parsed = web.feed_parse(fetched.body, url=fetched.url)
+    except web.PageError as exc:
+        report.errors.append(str(exc))
+        _feed_record(feed=feed, report=report)
+        return report
+    if parsed.title and not feed.title:
+        feed.title = parsed.title[:300]
+    for entry in parsed.entries:
+        _feed_entry_ingest(feed=feed, entry=entry, report=report, policy=policy)
+    feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
+    _feed_record(feed=feed, report=report)
+    return report
+
+
+def _feed_entry_ingest(*, feed: Feed, entry, report: FeedReport, policy) -> None:
+    from timeline import web
+    from timeline.fetching import FetchError
+
+    label = entry.link or f"entry “{entry.title or 'untitled'}”"
+    if entry.link and Article.objects.filter(url=entry.link).exists():
+        report.repeated += 1
+        return
+    data: ArticleInput | None = None
+    problem = ""
+    if entry.link:
+        try:
+            draft, _ = web.url_draft(entry.link, policy=policy)
+            data = web.draft_article(draft, published=draft.published or entry.published)
+            data = ArticleInput(
+                title=data.title or entry.title,
+                text=data.text,
+                published=data.published,
+                source=data.source or feed.title,
+                url=entry.link,
+                language=data.language,
+            )
+        except web.NoPublicationDate:
+            problem = "neither the page nor the feed entry gives a publication date"
+        except (FetchError, web.PageError) as exc:
+            problem = exc.reason if isinstance(exc, FetchError) else str(exc)
+    else:
+        problem = "the entry has no link"
+    if data is None:
+        if len(entry.text) >= web.MIN_TEXT_CHARS and entry.published is not None:
+            data = ArticleInput(
+                title=entry.title or entry.text[:80],
+                text=entry.text,
+                published=entry.published,
+                source=feed.title,
+                url=entry.link,
+            )
+            report.from_feed_text += 1
+        else:
+            report.errors.append(f"{label}: {problem}")
+            return
+    try:
+        outcome = article_ingest(story=feed.story, data=data)
+    except IntegrityError:  # a concurrent fetch stored it a moment ago
+        report.repeated += 1
+        return
+    if outcome.created:
+        report.added += 1
+    else:
+        report.repeated += 1
+
+
+def _feed_record(*, feed: Feed, report: FeedReport) -> None:
+    feed.last_fetched_at = timezone.now()
+    feed.last_status = report.status
+    feed.last_added = report.added
+    feed.last_error = "\n".join(report.errors)[:10_000]
+    feed.save(
+        update_fields=[
+            "title",
+            "etag",
+            "last_modified",
+            "last_fetched_at",
+            "last_status",
+            "last_added",
+            "last_error",
+        ]
+    )

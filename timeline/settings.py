@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "csp",
     "timeline.apps.TimelineConfig",
 ]
 
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change to articles and events.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -106,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "timeline.context_processors.csp_nonce",
             ],
         },
     },
@@ -154,15 +158,58 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Pasted articles can be long; keep requests bounded all the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# The largest file the "Add article" page accepts; a bigger request is refused unread.
+TIMELINE_UPLOAD_MAX_BYTES = env_int("TIMELINE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
+# Fetching pages and feeds: public addresses only unless this is set (tests, intranets).
+TIMELINE_FETCH_ALLOW_PRIVATE = env_bool("TIMELINE_FETCH_ALLOW_PRIVATE", False)
+TIMELINE_FETCH_ALLOWED_NETWORKS = env_list("TIMELINE_FETCH_ALLOWED_NETWORKS", [])
+TIMELINE_FETCH_MAX_BYTES = env_int("TIMELINE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+TIMELINE_FETCH_CONNECT_TIMEOUT = env_int("TIMELINE_FETCH_CONNECT_TIMEOUT", 5)
+TIMELINE_FETCH_READ_TIMEOUT = env_int("TIMELINE_FETCH_READ_TIMEOUT", 10)
+TIMELINE_FETCH_TOTAL_TIMEOUT = env_int("TIMELINE_FETCH_TOTAL_TIMEOUT", 30)
+
+# Failed admin sign-ins: after this many per address or per user name within the window,
+# further attempts are refused until the window has passed.
+TIMELINE_LOGIN_FAILURE_LIMIT = env_int("TIMELINE_LOGIN_FAILURE_LIMIT", 5)
+TIMELINE_LOGIN_LOCKOUT_SECONDS = env_int("TIMELINE_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 TIMELINE_PAGE_SIZE = env_int("TIMELINE_PAGE_SIZE", 50)
 
 # Behind HTTPS in production set SECURE_COOKIES=true; plain http://127.0.0.1 needs them off.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS-only settings default off so http://127.0.0.1 keeps working; production turns them on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (only then: it can be forged).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Scripts and styles only from the app itself; the nonce is for {% htmx_script %}'s tag.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
