@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from timeline import selectors, services
-from timeline.models import Article, Entity, Event, Source, Story
+from timeline.models import Article, Entity, Event, Feed, Source, Story
 
 
 def evidence_html(event: Event, text: str) -> str:
@@ -425,3 +425,44 @@ class EventAdmin(SimpleHistoryAdmin):
     def reextract(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         articles = Article.objects.filter(pk__in=queryset.values("article_id"))
         _report_reextraction(self, request, services.articles_reextract(articles=articles))
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "story",
+        "active",
+        "last_fetched_at",
+        "last_status",
+        "last_added",
+        "problems",
+    )
+    list_filter = ("active", "story")
+    list_select_related = ("story",)
+    search_fields = ("title", "url")
+    autocomplete_fields = ("story",)
+    actions = ("fetch_now",)
+
+    def get_fields(self, request, obj=None):
+        fields = ["url", "story", "title", "active"]
+        if obj is not None:
+            fields += ["last_fetched_at", "last_status", "last_added", "last_error", "etag"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("last_fetched_at", "last_status", "last_added", "last_error", "etag")
+
+    @admin.display(description="problems")
+    def problems(self, feed: Feed) -> str:
+        count = len(feed.last_error.splitlines())
+        return f"{count} (see the feed)" if count else "—"
+
+    @admin.action(description="Fetch now", permissions=["change"])
+    def fetch_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        for feed in queryset.select_related("story"):
+            report = services.feed_fetch(feed=feed)
+            level = messages.WARNING if report.errors else messages.SUCCESS
+            self.message_user(request, report.summary, level)
