@@ -1,4 +1,4 @@
-"""Reads article files (.txt with a date, .json, .jsonl) into ArticleInputs or clear errors."""
+"""Reads article files (.txt, .json, .jsonl, .html) and URLs into ArticleInputs or clear errors."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from timeline import web
+from timeline.fetching import FetchError
 from timeline.services import ArticleInput
 
-SUPPORTED = (".txt", ".json", ".jsonl")
+SUPPORTED = (".txt", ".json", ".jsonl", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -18,7 +20,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 class InputError:
     """Why one article (or a whole file) could not be read; names the file and line."""
 
-    path: Path
+    path: Path | str  # a file, or the URL an article was fetched from
     message: str
     line: int | None = None
 
@@ -29,7 +31,7 @@ class InputError:
 
 @dataclass(frozen=True)
 class InputArticle:
-    path: Path
+    path: Path | str
     line: int | None
     article: ArticleInput
 
@@ -105,6 +107,9 @@ def read_path(
     if path.suffix.lower() not in SUPPORTED:
         yield InputError(path, f"unsupported file type (use {', '.join(SUPPORTED)})")
         return
+    if path.suffix.lower() in (".html", ".htm"):
+        yield _read_html(path, default_published)
+        return
     try:
         content = _read_text(path)
     except (OSError, ValueError) as exc:
@@ -176,3 +181,44 @@ def _read_jsonl(path: Path, content: str, default_published: dt.date | None):
             yield InputError(path, str(exc), line=number)
             continue
         yield InputArticle(path, number, article)
+
+
+def _from_draft(
+    where: Path | str, draft: web.PageDraft, default_published: dt.date | None
+) -> InputArticle | InputError:
+    try:
+        article = web.draft_article(draft, published=draft.published or default_published)
+    except web.NoPublicationDate:
+        return InputError(where, "no publication date on the page: pass --published")
+    return InputArticle(where, None, article)
+
+
+def _read_html(path: Path, default_published: dt.date | None) -> InputArticle | InputError:
+    """A saved web page: main text and metadata as for a URL; its date, else --published."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return InputError(path, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        draft = web.page_draft(path.read_bytes())
+    except OSError as exc:
+        return InputError(path, str(exc))
+    except web.PageError as exc:
+        return InputError(path, str(exc))
+    return _from_draft(path, draft, default_published)
+
+
+def is_url(value: str) -> bool:
+    """Anything with a scheme is taken as a URL, so ftp://… is refused as one, not as a file."""
+    scheme, sep, _ = value.partition("://")
+    return bool(sep) and scheme.isalpha()
+
+
+def read_url(url: str, *, default_published: dt.date | None = None) -> InputArticle | InputError:
+    """A web page fetched safely and read; its date, else the default; never raises."""
+    try:
+        draft, _ = web.url_draft(url)
+    except FetchError as exc:
+        return InputError(url, exc.reason)
+    except web.PageError as exc:
+        return InputError(url, str(exc))
+    return _from_draft(url, draft, default_published)

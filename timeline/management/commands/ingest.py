@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from timeline import services
-from timeline.ingestion import SUPPORTED, InputError, parse_date, read_path
+from timeline.ingestion import SUPPORTED, InputError, is_url, parse_date, read_path, read_url
 
 
 def _date_argument(value: str) -> dt.date:
@@ -20,10 +20,13 @@ def _date_argument(value: str) -> dt.date:
         raise CommandError(str(exc)) from exc
 
 
-def _expand(paths: list[str]) -> list[Path]:
-    """Files as given, and the supported files inside any folder given."""
-    found: list[Path] = []
+def _expand(paths: list[str]) -> list[Path | str]:
+    """URLs and files as given, and the supported files inside any folder given."""
+    found: list[Path | str] = []
     for raw in paths:
+        if is_url(raw):
+            found.append(raw)
+            continue
         path = Path(raw)
         if path.is_dir():
             found.extend(
@@ -42,12 +45,13 @@ def _expand(paths: list[str]) -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "Ingest articles from .txt (with --published or a sidecar .json), .json and .jsonl files "
-        "into a story, extracting their dated events. Running it twice adds nothing new."
+        "Ingest articles from .txt (with --published or a sidecar .json), .json, .jsonl and "
+        ".html files and http(s) URLs into a story, extracting their dated events. Running it "
+        "twice adds nothing new."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="+", help="files or folders to ingest")
+        parser.add_argument("paths", nargs="+", help="files, folders or URLs to ingest")
         parser.add_argument("--story", default="inbox", help="story slug (created when missing)")
         parser.add_argument("--title", default="", help="title for a story created by this run")
         parser.add_argument(
@@ -69,10 +73,15 @@ class Command(BaseCommand):
             file=sys.stderr,
         )
         for path in progress:
-            if not path.exists():
+            if isinstance(path, str):
+                items = [read_url(path, default_published=options["published"])]
+            elif not path.exists():
                 errors.append(f"{path}: no such file")
+                self.stderr.write(self.style.ERROR(errors[-1]))
                 continue
-            for item in read_path(path, default_published=options["published"]):
+            else:
+                items = read_path(path, default_published=options["published"])
+            for item in items:
                 if isinstance(item, InputError):
                     errors.append(str(item))
                     self.stderr.write(self.style.ERROR(str(item)))
