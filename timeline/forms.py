@@ -1,14 +1,23 @@
-"""Forms: the timeline's query-string filters and the staff "Add article" page."""
+"""Forms: the timeline's query-string filters and the staff "Add article" page's three ways."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from timeline.fetching import FetchError
+from timeline.ingestion import InputError, decode_text, read_records
 from timeline.models import Precision, Story
 from timeline.selectors import Cursor, TimelineFilters, story_entities, story_sources
+from timeline.services import ArticleInput
+from timeline.web import PageDraft, PageError, draft_article, page_draft, url_draft
+
+UPLOAD_TYPES = (".html", ".htm", ".txt", ".json", ".jsonl")
 
 
 class TimelineFilterForm(forms.Form):
@@ -116,7 +125,9 @@ LANGUAGES = [
 ]
 
 
-class ArticleForm(forms.Form):
+class StoryChoiceForm(forms.Form):
+    """Which story an article joins: an existing one, or a new one named here."""
+
     story = forms.ModelChoiceField(
         queryset=Story.objects.order_by("title"), required=False, empty_label="A new story…"
     )
@@ -126,6 +137,21 @@ class ArticleForm(forms.Form):
         label="New story title",
         help_text="Used when no existing story is chosen.",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("story") and not (cleaned.get("new_story") or "").strip():
+            self.add_error("new_story", "Choose a story or name a new one.")
+        return cleaned
+
+
+def _check_published(published: dt.date | None) -> dt.date | None:
+    if published and (published.year < 1800 or published > dt.date.today() + dt.timedelta(days=2)):
+        raise ValidationError("A publication date must be a real date, not in the future.")
+    return published
+
+
+class ArticleForm(StoryChoiceForm):
     title = forms.CharField(max_length=500)
     source = forms.CharField(
         max_length=200, required=False, help_text="The outlet, e.g. “Meridian Wire”."
@@ -140,10 +166,7 @@ class ArticleForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), max_length=1_000_000)
 
     def clean_published(self) -> dt.date:
-        published = self.cleaned_data["published"]
-        if published.year < 1800 or published > dt.date.today() + dt.timedelta(days=2):
-            raise ValidationError("A publication date must be a real date, not in the future.")
-        return published
+        return _check_published(self.cleaned_data["published"])
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -153,8 +176,171 @@ class ArticleForm(forms.Form):
             raise ValidationError("The article text is empty.")
         return text.replace("\r\n", "\n")
 
+    def articles(self) -> list[ArticleInput]:
+        data = self.cleaned_data
+        return [
+            ArticleInput(
+                title=data["title"],
+                text=data["text"],
+                published=data["published"],
+                source=data["source"],
+                url=data["url"],
+                language=data["language"],
+            )
+        ]
+
+    @classmethod
+    def from_draft(cls, *, draft: PageDraft, story_data: dict) -> ArticleForm:
+        """The paste form filled with what a page or file gave, asking only for its date."""
+        form = cls(
+            {
+                **story_data,
+                "title": draft.title,
+                "source": draft.source,
+                "url": draft.url,
+                "language": draft.language,
+                "text": draft.text,
+                "published": "",
+            }
+        )
+        form.is_valid()
+        form.errors["published"] = form.error_class(
+            ["No publication date was found. Enter it: relative dates resolve against it."]
+        )
+        return form
+
+
+_OPTIONAL_DATE_HELP = "Leave empty to use the date the page gives; needed when it gives none."
+_DETECT = [("", "Detect from the page (else English)"), *LANGUAGES]
+
+
+class _FetchedArticleForm(StoryChoiceForm):
+    """Shared by the URL and file forms: read one or more articles, or keep a dateless draft."""
+
+    published = forms.DateField(
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_OPTIONAL_DATE_HELP,
+    )
+    language = forms.ChoiceField(choices=_DETECT, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft: PageDraft | None = None  # set when a page was read but gives no date
+        self.found: list[ArticleInput] = []
+        self.problems: list[str] = []
+
+    def clean_published(self) -> dt.date | None:
+        return _check_published(self.cleaned_data["published"])
+
+    def _take_draft(self, draft: PageDraft) -> None:
+        published = self.cleaned_data.get("published")
+        if published is None and draft.published is None:
+            self.draft = draft
+            return
+        self.found = [draft_article(draft, published=published)]
+
+    def articles(self) -> list[ArticleInput]:
+        return self.found
+
+
+class UrlArticleForm(_FetchedArticleForm):
+    url = forms.URLField(
+        max_length=1000,
+        label="Page URL",
+        assume_scheme="https",
+        help_text="The article’s own page. Its main text, title, outlet and date are read from it.",
+    )
+    field_order = ["story", "new_story", "url", "published", "language"]
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("story") and not (cleaned.get("new_story") or "").strip():
-            self.add_error("new_story", "Choose a story or name a new one.")
+        url = cleaned.get("url")
+        if not url or self.errors:
+            return cleaned
+        try:
+            draft, _ = url_draft(url, language=cleaned.get("language") or None)
+        except FetchError as exc:
+            self.add_error("url", f"The page could not be fetched: {exc.reason}.")
+        except PageError as exc:
+            self.add_error("url", f"The page was fetched, but {exc}.")
+        else:
+            self._take_draft(draft)
+        return cleaned
+
+
+class UploadArticleForm(_FetchedArticleForm):
+    file = forms.FileField(
+        label="File",
+        help_text=(
+            ".html (a saved web page), .txt (first line is the title), .json or .jsonl "
+            "(articles with “text” and “published”)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_TYPES)}),
+    )
+    field_order = ["story", "new_story", "file", "published", "language"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.TIMELINE_UPLOAD_MAX_BYTES
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            raise ValidationError(
+                f"“{upload.name}” is not a file type this page reads ({', '.join(UPLOAD_TYPES)})."
+            )
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is {upload.size / 2**20:.1f} MB; the limit is {limit / 2**20:g} MB."
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None or self.errors:
+            return cleaned
+        suffix = Path(upload.name).suffix.lower()
+        data = b"".join(upload.chunks())
+        language = cleaned.get("language") or None
+        try:
+            if suffix in (".html", ".htm"):
+                self._take_draft(page_draft(data, language=language))
+                return cleaned
+            text = decode_text(data)
+        except (ValueError, PageError) as exc:
+            self.add_error("file", f"“{upload.name}” could not be read: {exc}.")
+            return cleaned
+        if suffix == ".txt":
+            title, _, body = text.strip().partition("\n")
+            self._take_draft(
+                PageDraft(
+                    title=title.strip()[:500],
+                    # As `ingest` does: the title line stays part of the text.
+                    text=text.strip() if body.strip() else title,
+                    source="",
+                    url="",
+                    published=None,
+                    modified=None,
+                    language=language or "en",
+                )
+            )
+            return cleaned
+        for item in read_records(upload.name, text, default_published=cleaned.get("published")):
+            if isinstance(item, InputError):
+                self.problems.append(str(item))
+            else:
+                self.found.append(
+                    item.article if not language else replace(item.article, language=language)
+                )
+        if not self.found:
+            shown = self.problems[:5]
+            more = len(self.problems) - len(shown)
+            self.add_error(
+                "file",
+                "No article could be read: "
+                + "; ".join(shown)
+                + (f"; and {more} more" if more else "")
+                + ".",
+            )
         return cleaned

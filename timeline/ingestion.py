@@ -57,7 +57,11 @@ def _read_text(path: Path) -> str:
         raise ValueError("the file is empty")
     if size > MAX_FILE_BYTES:
         raise ValueError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    data = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text from a file's bytes; ValueError for binary or other encodings."""
     if b"\x00" in data[:8192]:
         raise ValueError("the file is binary, not text")
     try:
@@ -222,3 +226,14 @@ def read_url(url: str, *, default_published: dt.date | None = None) -> InputArti
     except web.PageError as exc:
         return InputError(url, str(exc))
     return _from_draft(url, draft, default_published)
+
+
+def read_records(
+    name: str, content: str, *, default_published: dt.date | None = None
+) -> Iterator[InputArticle | InputError]:
+    """Articles from the text of an uploaded .json or .jsonl file, named by its file name."""
+    path = Path(Path(name).name)  # only the name: an upload's path means nothing here
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path, content, default_published)
+    else:
+        yield from _read_json(path, content, default_published)

@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timeline import selectors, services
-from timeline.forms import ArticleForm, TimelineFilterForm
+from timeline.forms import ArticleForm, TimelineFilterForm, UploadArticleForm, UrlArticleForm
 from timeline.models import Article, Story
 
 
@@ -67,30 +67,82 @@ def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+# The three ways to add an article; each is a link, so the page works without JavaScript.
+ADD_MODES = {
+    "text": ("Paste text", ArticleForm),
+    "url": ("From a URL", UrlArticleForm),
+    "file": ("Upload a file", UploadArticleForm),
+}
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("timeline.add_article")
 def article_add(request: HttpRequest) -> HttpResponse:
-    form = ArticleForm(request.POST or None, initial={"story": request.GET.get("story")})
+    mode = request.GET.get("from", "text")
+    if mode not in ADD_MODES:
+        mode = "text"
+    form_class = ADD_MODES[mode][1]
+    initial = {"story": request.GET.get("story")}
+    if request.method == "POST" and _body_too_large(request):
+        # Refused before the body is read; nothing typed can be kept from a request this size.
+        form = form_class(initial=initial)
+        limit = settings.TIMELINE_UPLOAD_MAX_BYTES / 2**20
+        context = {"form": form, "too_large": f"{limit:g} MB"}
+        return _render_add(request, mode, context, status=413)
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        story = data["story"] or services.story_create(title=data["new_story"])
-        outcome = services.article_ingest(
-            story=story,
-            data=services.ArticleInput(
-                title=data["title"],
-                text=data["text"],
-                published=data["published"],
-                source=data["source"],
-                url=data["url"],
-                language=data["language"],
-            ),
+        if getattr(form, "draft", None) is not None:
+            # Read, but undated: show everything found in the paste form and ask for the date.
+            story_data = {
+                "story": request.POST.get("story", ""),
+                "new_story": form.cleaned_data["new_story"],
+            }
+            form = ArticleForm.from_draft(draft=form.draft, story_data=story_data)
+            return _render_add(request, "text", {"form": form, "needs_date": True})
+        story = form.cleaned_data["story"] or services.story_create(
+            title=form.cleaned_data["new_story"]
         )
+        outcomes = [services.article_ingest(story=story, data=data) for data in form.articles()]
+        for problem in getattr(form, "problems", []):
+            messages.warning(request, f"Not added: {problem}")
+        return _report_and_redirect(request, story, outcomes)
+    return _render_add(request, mode, {"form": form})
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    # Room for the form's other fields besides the largest file accepted.
+    return length > settings.TIMELINE_UPLOAD_MAX_BYTES + 1024 * 1024
+
+
+def _render_add(
+    request: HttpRequest, mode: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    tabs = [(key, label) for key, (label, _) in ADD_MODES.items()]
+    return render(
+        request,
+        "timeline/article_add.html",
+        {"mode": mode, "tabs": tabs, "max_upload": settings.TIMELINE_UPLOAD_MAX_BYTES, **context},
+        status=status,
+    )
+
+
+def _report_and_redirect(
+    request: HttpRequest, story: Story, outcomes: list[services.IngestOutcome]
+) -> HttpResponse:
+    for outcome in outcomes:
         article = outcome.article
         if not outcome.created:
-            messages.info(request, "This article was already in the timeline; nothing was added.")
+            messages.info(
+                request, f"“{article.title}” was already in the timeline; nothing was added."
+            )
         elif outcome.extraction.error:
             messages.error(
-                request, f"The article was saved but extraction failed: {outcome.extraction.error}"
+                request,
+                f"“{article.title}” was saved but extraction failed: {outcome.extraction.error}",
             )
         else:
             count = outcome.extraction.created
@@ -98,5 +150,6 @@ def article_add(request: HttpRequest) -> HttpResponse:
                 request,
                 f"Saved “{article.title}” with {count} dated event{'s' if count != 1 else ''}.",
             )
-        return redirect(article)
-    return render(request, "timeline/article_add.html", {"form": form})
+    if len(outcomes) == 1:
+        return redirect(outcomes[0].article)
+    return redirect(story)
