@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import path
 
 from timeline import views
+from timeline.throttling import ThrottledAdminLoginForm
 
 admin.site.site_header = "News timeline editors"
 admin.site.site_title = "News timeline"
 admin.site.index_title = "Stories, articles and events"
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("", views.story_list, name="story_list"),
