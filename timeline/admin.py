@@ -335,7 +335,7 @@ class EventAdmin(SimpleHistoryAdmin):
     def article_link(self, event: Event) -> str:
         url = reverse("admin:timeline_article_change", args=[event.article_id])
         return format_html(
-            '<a href="{}">{}</a> <span style="color:#666">({})</span>',
+            '<a href="{}">{}</a> <span class="article-date">({})</span>',
             url,
             event.article.title,
             event.article.published.isoformat(),
