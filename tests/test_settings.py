@@ -63,3 +63,16 @@ def test_database_url_selects_postgresql():
         DATABASE_URL="postgres://u@127.0.0.1:5432/news", DEBUG="TRUE"
     )
     assert output.startswith("True django.db.backends.postgresql")
+
+
+def test_fetch_allowed_networks_must_be_networks():
+    clean = {k: v for k, v in os.environ.items() if k != "TIMELINE_FETCH_ALLOWED_NETWORKS"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import timeline.settings"],
+        cwd=ROOT,
+        env=clean | {"TIMELINE_FETCH_ALLOWED_NETWORKS": "10.2.0.0/16,intranet"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "'intranet' is not a network such as 10.2.0.0/16" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -166,6 +167,13 @@ TIMELINE_UPLOAD_MAX_BYTES = env_int("TIMELINE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024
 # Fetching pages and feeds: public addresses only unless this is set (tests, intranets).
 TIMELINE_FETCH_ALLOW_PRIVATE = env_bool("TIMELINE_FETCH_ALLOW_PRIVATE", False)
 TIMELINE_FETCH_ALLOWED_NETWORKS = env_list("TIMELINE_FETCH_ALLOWED_NETWORKS", [])
+for _network in TIMELINE_FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TIMELINE_FETCH_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.2.0.0/16"
+        ) from exc
 TIMELINE_FETCH_MAX_BYTES = env_int("TIMELINE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 TIMELINE_FETCH_CONNECT_TIMEOUT = env_int("TIMELINE_FETCH_CONNECT_TIMEOUT", 5)
 TIMELINE_FETCH_READ_TIMEOUT = env_int("TIMELINE_FETCH_READ_TIMEOUT", 10)
