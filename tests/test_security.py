@@ -96,7 +96,9 @@ def test_the_app_scripts_do_not_write_inline_styles_or_evaluate_strings():
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG"))}
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this process; production never would.
+    ignored = ("SECURE_", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(ignored)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
