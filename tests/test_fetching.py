@@ -237,3 +237,26 @@ def test_an_error_status_names_the_status(local_server, status):
 def test_a_closed_port_is_a_connection_error(local_server):
     with pytest.raises(ConnectionFailed, match="could not connect"):
         fetch("http://127.0.0.1:1/", policy=LOCAL)
+
+
+def test_https_verifies_the_certificate_and_refuses_one_nobody_vouches_for(tmp_path):
+    import shutil
+    import subprocess
+
+    from tests.conftest import missing
+    from tests.local_server import LocalServer
+
+    if not shutil.which("openssl"):
+        missing("openssl is needed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    with LocalServer(tls_cert=str(cert), tls_key=str(key)) as server:
+        url = server.serve("/a", body=article_page())
+        assert url.startswith("https://")
+        with pytest.raises(ConnectionFailed, match="the secure connection failed"):
+            fetch(url, policy=LOCAL)

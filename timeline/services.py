@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -16,6 +17,10 @@ from django.utils.text import slugify
 from timeline.extraction import extract
 from timeline.extraction.entities import find_entities
 from timeline.models import Article, Entity, Event, Feed, Source, Story
+
+if TYPE_CHECKING:
+    from timeline.fetching import FetchPolicy
+    from timeline.web import FeedEntry
 
 logger = logging.getLogger(__name__)
 
@@ -498,7 +503,7 @@ class FeedReport:
         )
 
 
-def feed_fetch(*, feed: Feed, policy=None) -> FeedReport:
+def feed_fetch(*, feed: Feed, policy: FetchPolicy | None = None) -> FeedReport:
     """Fetch a feed (conditionally) and ingest its new entries into the feed's story.
 
     An entry becomes an article from its own page (main text and dates); when the page cannot
@@ -540,7 +545,9 @@ def feed_fetch(*, feed: Feed, policy=None) -> FeedReport:
     return report
 
 
-def _feed_entry_ingest(*, feed: Feed, entry, report: FeedReport, policy) -> None:
+def _feed_entry_ingest(
+    *, feed: Feed, entry: FeedEntry, report: FeedReport, policy: FetchPolicy | None
+) -> None:
     from timeline import web
     from timeline.fetching import FetchError
 
