@@ -226,3 +226,14 @@ def test_the_fetch_now_admin_action_fetches_the_chosen_feeds(admin_client, feed,
     assert "Meridian Wire: 2 articles added" in response.content.decode()
     listing = admin_client.get("/admin/timeline/feed/").content.decode()
     assert "Meridian Wire" in listing and "200" in listing
+
+
+def test_editors_may_add_and_change_feeds_but_not_delete_them():
+    from django.contrib.auth.models import Group
+
+    codenames = set(
+        Group.objects.get(name="Editors")
+        .permissions.filter(codename__endswith="_feed")
+        .values_list("codename", flat=True)
+    )
+    assert codenames == {"view_feed", "add_feed", "change_feed"}
