@@ -179,6 +179,21 @@ TIMELINE_FETCH_CONNECT_TIMEOUT = env_int("TIMELINE_FETCH_CONNECT_TIMEOUT", 5)
 TIMELINE_FETCH_READ_TIMEOUT = env_int("TIMELINE_FETCH_READ_TIMEOUT", 10)
 TIMELINE_FETCH_TOTAL_TIMEOUT = env_int("TIMELINE_FETCH_TOTAL_TIMEOUT", 30)
 
+# A cache shared by every server process (the sign-in failure counts below live in it);
+# without REDIS_URL each process keeps its own in memory, which suits one process.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "timeline"),
+        }
+    }
+
 # Failed admin sign-ins: after this many per address or per user name within the window,
 # further attempts are refused until the window has passed.
 TIMELINE_LOGIN_FAILURE_LIMIT = env_int("TIMELINE_LOGIN_FAILURE_LIMIT", 5)
