@@ -237,3 +237,16 @@ def test_editors_may_add_and_change_feeds_but_not_delete_them():
         .values_list("codename", flat=True)
     )
     assert codenames == {"view_feed", "add_feed", "change_feed"}
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://news.example.org/rss", True), ("ftp://news.example.org/rss", False)],
+)
+def test_the_feed_form_takes_only_web_addresses(admin_client, story, url, ok):
+    response = admin_client.post(
+        "/admin/timeline/feed/add/", {"url": url, "story": story.pk, "active": "on"}
+    )
+    assert Feed.objects.filter(url=url).exists() is ok
+    if not ok:
+        assert "Enter a valid URL." in response.content.decode()

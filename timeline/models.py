@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -291,7 +292,12 @@ class Feed(models.Model):
     """An RSS or Atom feed whose new entries become articles of a story."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="feeds")
-    url = models.URLField("feed URL", max_length=1000, unique=True)
+    url = models.URLField(
+        "feed URL",
+        max_length=1000,
+        unique=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     title = models.CharField(max_length=300, blank=True, help_text="Filled from the feed.")
     active = models.BooleanField(default=True, help_text="Inactive feeds are not fetched.")
     # The validators the server sent last time, echoed back so an unchanged feed costs a 304.
