@@ -19,6 +19,14 @@ def fetch_locally(settings):
     settings.TIMELINE_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
+@pytest.mark.parametrize("mode", ["text", "url", "file"])
+def test_each_way_costs_three_queries_session_user_and_stories(
+    admin_client, django_assert_num_queries, story, mode
+):
+    with django_assert_num_queries(3):
+        assert admin_client.get(f"/articles/add/?from={mode}").status_code == 200
+
+
 def test_the_page_offers_three_ways_as_links_that_work_without_javascript(admin_client):
     html = admin_client.get("/articles/add/?from=url").content.decode()
     assert '<a href="?from=text" class="source-tabs__tab">Paste text</a>' in html
@@ -207,7 +215,7 @@ def test_a_request_far_over_the_limit_is_refused_before_it_is_read(admin_client,
     assert not Article.objects.exists()
 
 
-def test_an_htmx_free_post_of_the_paste_form_still_works(admin_client):
+def test_pasting_still_saves_and_goes_to_the_article(admin_client):
     response = admin_client.post(
         "/articles/add/",
         {
