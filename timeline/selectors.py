@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
 
@@ -82,6 +82,67 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     if filters.precision:
         events = events.filter(precision=filters.precision)
     return events.order_by("date", "id")
+
+
+def story_export_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
+    """The timeline's events (same filters, same order) with what the exports write beside them.
+
+    The article's text is left behind: an export of 100k events must not load every article.
+    """
+    return (
+        story_events(story=story, filters=filters)
+        .select_related("article", "source")
+        .defer("article__text")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
+    )
+
+
+def story_events_changed(*, story: Story, filters: TimelineFilters, limit: int) -> list[Event]:
+    """The most recently added or changed events matching the filters, latest change first."""
+    events = story_export_events(story=story, filters=filters)
+    return list(events.order_by("-updated_at", "-id")[:limit])
+
+
+def story_events_fingerprint(*, story: Story, filters: TimelineFilters) -> str:
+    """A value that changes whenever the filtered events change: what the exports' ETag hashes.
+
+    The count catches events leaving the selection, the latest change catches edits and new
+    events, and the latest history record catches deletions (two cheap aggregate queries).
+    """
+    summary = story_events(story=story, filters=filters).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    history = Event.history.model.objects.filter(story_id=story.pk).aggregate(
+        last=Max("history_id")
+    )
+    last = summary["last"].isoformat() if summary["last"] else ""
+    return f"{summary['count']}|{last}|{history['last'] or 0}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence an event came from, split around its date expression."""
+
+    before: str
+    expression: str
+    after: str
+
+
+def event_with_evidence(*, story: Story, pk: int) -> tuple[Event, Evidence]:
+    """One visible event of the story (its permalink) and the sentence that reported it."""
+    event = (
+        Event.objects.visible()
+        .select_related("article", "source", "story")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
+        .get(story=story, pk=pk)
+    )
+    text = event.article.text
+    evidence = Evidence(
+        before=text[event.sentence_start : event.timex_start],
+        expression=text[event.timex_start : event.timex_end],
+        after=text[event.timex_end : event.sentence_end],
+    )
+    return event, evidence
 
 
 def story_timeline_page(
