@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 
 from timeline.exports.views import filters_query
 
@@ -30,10 +31,10 @@ def export_links(context) -> dict:
     embed_src = request.build_absolute_uri(
         f"{reverse('story', kwargs={'slug': story.slug})}?embed=1" + (f"&{query}" if query else "")
     )
-    embed_code = format_html(
-        '<iframe src="{}" title="{}" width="100%" height="640" loading="lazy"></iframe>',
-        embed_src,
-        f"{story.title}: timeline",
+    # The code the user copies is HTML for their page; the template escapes it again to show it.
+    embed_code = (
+        f'<iframe src="{escape(embed_src)}" title="{escape(story.title)}: timeline" '
+        'width="100%" height="640" loading="lazy"></iframe>'
     )
     return {
         "show": True,
@@ -46,5 +47,5 @@ def export_links(context) -> dict:
         ],
         "atom": url("export_atom"),
         "webcal": "webcal://" + calendar.split("://", 1)[1],
-        "embed_code": str(embed_code),
+        "embed_code": embed_code,
     }
