@@ -55,7 +55,7 @@ def test_an_event_permalink_shows_the_event_and_its_evidence(
         response = client.get(permalink(event))
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<time class="event__date--day" datetime="2021-03-23">23 March 2021</time>' in html
+    assert '<h1 class="page-title"><time datetime="2021-03-23">23 March 2021</time></h1>' in html
     assert event.text in html
     # The sentence it came from, with the date expression marked.
     assert '<strong class="timex">Tuesday</strong>, blocking traffic.' in html
