@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from html import escape
 
 from django.urls import reverse
@@ -14,28 +13,40 @@ from django.utils.text import Truncator
 
 from timeline.models import Event, Precision, Story, format_date_at_precision, iso_at_precision
 
+# Stands for an id in a reversed URL, so each URL is reversed once per export, not per event.
+_ID = 9876543210
 
-@dataclass(frozen=True)
+
 class Links:
     """Absolute URLs for one story on the host the export was asked from."""
 
-    story: Story
-    origin: str  # "https://example.org"
+    def __init__(self, *, story: Story, origin: str):  # origin: "https://example.org"
+        self.story = story
+        self.origin = origin
+        slug = story.slug
+        self._event = self._pattern(reverse("event", kwargs={"slug": slug, "pk": _ID}))
+        self._article = self._pattern(reverse("article", kwargs={"slug": slug, "pk": _ID}))
+
+    def _pattern(self, path: str) -> tuple[str, str]:
+        before, after = path.split(str(_ID))
+        return self.origin + before, after
 
     def story_page(self, query: str = "") -> str:
         url = self.origin + reverse("story", kwargs={"slug": self.story.slug})
         return f"{url}?{query}" if query else url
 
     def permalink(self, event: Event) -> str:
-        return self.origin + reverse("event", kwargs={"slug": self.story.slug, "pk": event.pk})
+        before, after = self._event
+        return f"{before}{event.pk}{after}"
 
     def article_page(self, event: Event) -> str:
-        path = reverse("article", kwargs={"slug": self.story.slug, "pk": event.article_id})
-        return f"{self.origin}{path}#event-{event.pk}"
+        before, after = self._article
+        return f"{before}{event.article_id}{after}#event-{event.pk}"
 
 
 def entity_names(event: Event) -> list[str]:
-    return [entity.name for entity in event.entities.all()]
+    """Names of the entities the selectors attached to the event (`named`)."""
+    return [entity.name for entity in event.named]
 
 
 def source_name(event: Event) -> str:
@@ -135,7 +146,7 @@ def json_record(event: Event, links: Links) -> dict:
         "evidence": {"expression": event.timex_text},
         "entities": [
             {"name": entity.name, "kind": entity.kind, "slug": entity.slug}
-            for entity in event.entities.all()
+            for entity in event.named
         ],
         "status": event.status,
         "correction": event.correction_note or None,

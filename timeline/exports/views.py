@@ -28,8 +28,8 @@ from timeline.selectors import TimelineFilters
 
 # Bump when an export's layout changes, so clients holding an ETag fetch the new layout.
 EXPORT_LAYOUT = "1"
-# Rows fetched per database round trip while a large export streams.
-CHUNK_SIZE = 2000
+# Events fetched per round trip while a large export streams (and ids per entity query).
+CHUNK_SIZE = 1000
 
 
 def filters_query(filters: TimelineFilters) -> str:
@@ -66,8 +66,9 @@ class Export:
 
     def events(self) -> Iterable[Event]:
         """Every matching event, fetched in chunks: a 100k-event story streams in bounded memory."""
-        events = selectors.story_export_events(story=self.story, filters=self.filters)
-        return events.iterator(chunk_size=CHUNK_SIZE)
+        return selectors.story_export_events(
+            story=self.story, filters=self.filters, chunk_size=CHUNK_SIZE
+        )
 
     def filename(self, extension: str) -> str:
         suffix = "-filtered" if self.query else ""
