@@ -360,3 +360,12 @@ def test_export_query_counts_do_not_grow_with_the_number_of_events(
         response = client.get(f"/stories/suez/{path}")
         content = body(response)
     assert b"Cairo" in content
+
+
+def test_streamed_pieces_are_joined_into_blocks_of_about_the_given_size():
+    from timeline.exports.views import _buffered
+
+    pieces = ["ab", b"cd", "é" * 3, "x"]
+    assert list(_buffered(pieces, size=4)) == [b"abcd", "ééé".encode(), b"x"]
+    assert list(_buffered([], size=4)) == []
+    assert b"".join(_buffered(["line\n"] * 1000, size=1024)) == b"line\n" * 1000
