@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import resource
 import time
+import tracemalloc
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -29,6 +29,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--events", type=int, default=100_000)
         parser.add_argument("--filter", default="", help="a query string, e.g. q=canal")
+        parser.add_argument(
+            "--memory",
+            action="store_true",
+            help="a second pass under tracemalloc: the peak Python memory of each export",
+        )
 
     def handle(self, *args, **options) -> None:
         count = options["events"]
@@ -43,6 +48,9 @@ class Command(BaseCommand):
                 with override_settings(ALLOWED_HOSTS=["*"]):
                     for path in PATHS:
                         self.stdout.write(_measure(path, options["filter"]))
+                    if options["memory"]:
+                        for path in PATHS:
+                            self.stdout.write(_peak_memory(path, options["filter"]))
                 raise _RollBack
         except _RollBack:
             pass
@@ -111,23 +119,34 @@ def _generate(count: int) -> None:
     )
 
 
-def _measure(path: str, query: str) -> str:
-    client = Client()
+def _download(path: str, query: str) -> tuple[int, float, float, int]:
+    """Status, seconds to the first byte, seconds in all, and bytes, read like a client would."""
     url = f"/stories/{SLUG}/{path}" + (f"?{query}" if query else "")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = Client().get(url)
+    size, first = 0, None
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
+        if first is None:
+            first = time.perf_counter() - started
+        size += len(chunk)
+    return response.status_code, first or 0.0, time.perf_counter() - started, size
+
+
+def _measure(path: str, query: str) -> str:
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.get(url)
-        size, first = 0, None
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:
-            if first is None:
-                first = time.perf_counter() - started
-            size += len(chunk)
-        total = time.perf_counter() - started
-    grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+        status, first, total, size = _download(path, query)
     return (
-        f"{path:<14} {response.status_code}  first byte {first * 1000:7.1f} ms  "
-        f"total {total:6.2f} s  {size / 1e6:7.1f} MB  {len(queries):3d} queries  "
-        f"peak RSS +{grew / 1024:.0f} MB"
+        f"{path:<14} {status}  first byte {first * 1000:7.1f} ms  total {total:6.2f} s  "
+        f"{size / 1e6:6.1f} MB  {len(queries):3d} queries"
     )
+
+
+def _peak_memory(path: str, query: str) -> str:
+    tracemalloc.start()
+    try:
+        _download(path, query)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return f"{path:<14} peak Python memory while streaming {peak / 1e6:6.1f} MB"
