@@ -14,3 +14,18 @@ document.addEventListener("htmx:configRequest", (event) => {
     if (params[name] === "") delete params[name];
   }
 });
+
+// The embed code's "Copy" button: shown only where the clipboard can be written.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  await navigator.clipboard.writeText(source.value);
+  button.textContent = "Copied";
+});
+document.addEventListener("DOMContentLoaded", revealCopyButtons);
+document.addEventListener("htmx:afterSettle", revealCopyButtons);
+function revealCopyButtons() {
+  if (!navigator.clipboard) return;
+  for (const button of document.querySelectorAll("[data-copy][hidden]")) button.hidden = false;
+}

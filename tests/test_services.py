@@ -108,7 +108,20 @@ def test_re_extraction_refreshes_unedited_events_and_retires_those_no_longer_fou
     untouched.refresh_from_db()
     assert untouched.date == dt.date(2021, 4, 15)
     assert not Event.objects.filter(pk=stale.pk).exists()
-    assert (summary.updated, summary.retired, summary.created) == (2, 1, 0)
+    # Only the event whose values changed is rewritten; "Tuesday" was found again unchanged.
+    assert (summary.updated, summary.retired, summary.created) == (1, 1, 0)
+
+
+def test_re_extraction_leaves_an_unchanged_events_last_change_time_alone(story, ingest):
+    article = ingest(TEXT, published=dt.date(2021, 4, 14))
+    before = dict(article.events.values_list("pk", "updated_at"))
+    history = Event.history.count()
+
+    summary = services.article_extract_events(article=article)
+
+    assert summary.updated == 0
+    assert dict(article.events.values_list("pk", "updated_at")) == before
+    assert Event.history.count() == history
 
 
 def test_an_extractor_failure_is_recorded_on_the_article_and_nothing_is_half_written(story, ingest):

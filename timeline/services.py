@@ -222,6 +222,9 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
         }
         created: list[Event] = []
         updated: list[Event] = []
+        # Found again with nothing to refresh: not rewritten, so their last-change time (what
+        # the Atom feed orders by) moves only when something changed.
+        unchanged: list[Event] = []
         seen: set[tuple] = set()
         for candidate in result.events:
             key = _evidence_key(
@@ -260,6 +263,8 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
                         **values,
                     )
                 )
+            elif all(getattr(event, name) == value for name, value in values.items()):
+                unchanged.append(event)
             else:
                 for name, value in values.items():
                     setattr(event, name, value)
@@ -283,7 +288,7 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
         Event.history.bulk_history_create(
             updated, update=True, default_change_reason="re-extracted"
         )
-        _events_link_entities(events=[*created, *updated], story=article.story)
+        _events_link_entities(events=[*created, *updated, *unchanged], story=article.story)
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
         article.extracted_at = timezone.now()

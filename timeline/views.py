@@ -1,4 +1,4 @@
-"""Pages: the story list, a story's timeline, an article with its evidence, "Add article"."""
+"""Pages: the story list, a story's timeline (or its embed), an event, an article, "Add article"."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timeline import selectors, services
 from timeline.forms import ArticleForm, TimelineFilterForm, UploadArticleForm, UrlArticleForm
-from timeline.models import Article, Story
+from timeline.models import Article, Event, Story
 
 
 @require_GET
@@ -31,7 +33,14 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
         after=form.cursor(),
         limit=settings.TIMELINE_PAGE_SIZE,
     )
-    context = {"story": story, "form": form, "page": page, "query": _query_without_cursor(request)}
+    embed = is_embed(request)
+    context = {
+        "story": story,
+        "form": form,
+        "page": page,
+        "query": _query_without_cursor(request),
+        "embed": embed,
+    }
     template = "timeline/story.html"
     htmx = request.htmx
     if htmx and not htmx.history_restore_request:
@@ -39,7 +48,24 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
         template += "#more-events" if form.cursor() else "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    if embed:
+        allow_framing(response)
     return response
+
+
+def is_embed(request: HttpRequest) -> bool:
+    """`?embed=1`: the page without site chrome, for an <iframe> on another site."""
+    return request.GET.get("embed") == "1"
+
+
+def allow_framing(response: HttpResponse) -> None:
+    """Let other sites frame this response; every page that is not an embed stays DENY.
+
+    Both guards must open: X-Frame-Options (Django's middleware) and the policy's
+    frame-ancestors (django-csp reads `_csp_replace` the way its `csp_replace` decorator sets it).
+    """
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": ["*"]}
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -73,6 +99,36 @@ ADD_MODES = {
     "url": ("From a URL", UrlArticleForm),
     "file": ("Upload a file", UploadArticleForm),
 }
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An event's permalink: what happened, when, and the evidence for it."""
+    story = get_object_or_404(Story, slug=slug)
+    try:
+        event, evidence = selectors.event_with_evidence(story=story, pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404("No such event in this story; an editor may have removed it.") from exc
+    embed = is_embed(request)
+    embed_params = {"embed": "1"} if embed else {}
+    # Back to the timeline at this event: the timeline from its date on, scrolled to it.
+    at_event = urlencode({"start": event.date.isoformat(), **embed_params})
+    timeline_url = f"{reverse('story', kwargs={'slug': slug})}?{at_event}#e{event.pk}"
+    response = render(
+        request,
+        "timeline/event.html",
+        {
+            "story": story,
+            "event": event,
+            "evidence": evidence,
+            "embed": embed,
+            "embed_query": urlencode(embed_params),
+            "timeline_url": timeline_url,
+        },
+    )
+    if embed:
+        allow_framing(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

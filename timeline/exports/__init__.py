@@ -1,0 +1,1 @@
+"""Exports and feeds of a story's events: TimelineJS, CSV, JSON, iCalendar and Atom."""
