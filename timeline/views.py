@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from timeline import selectors, services
+from timeline import selectors, services, tasks
 from timeline.forms import ArticleForm, TimelineFilterForm
 from timeline.models import Article, Story
 
@@ -74,7 +74,7 @@ def article_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         story = data["story"] or services.story_create(title=data["new_story"])
-        outcome = services.article_ingest(
+        article, created = services.article_store(
             story=story,
             data=services.ArticleInput(
                 title=data["title"],
@@ -85,18 +85,27 @@ def article_add(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             ),
         )
-        article = outcome.article
-        if not outcome.created:
+        if not created:
             messages.info(request, "This article was already in the timeline; nothing was added.")
-        elif outcome.extraction.error:
-            messages.error(
-                request, f"The article was saved but extraction failed: {outcome.extraction.error}"
-            )
-        else:
-            count = outcome.extraction.created
+            return redirect(article)
+        tasks.article_extraction_enqueue(article=article, priority=tasks.EDITOR_PRIORITY)
+        # With the immediate backend the work is already done; otherwise a worker does it.
+        article.refresh_from_db()
+        if article.extraction_status == Article.ExtractionStatus.DONE:
+            count = article.events.count()
             messages.success(
                 request,
                 f"Saved “{article.title}” with {count} dated event{'s' if count != 1 else ''}.",
+            )
+        elif article.extraction_status == Article.ExtractionStatus.FAILED:
+            messages.error(
+                request, f"The article was saved but extraction failed: {article.extraction_error}"
+            )
+        else:
+            messages.info(
+                request,
+                f"Saved “{article.title}”. Its dated events are being extracted in the "
+                "background; reload this page in a moment to see them.",
             )
         return redirect(article)
     return render(request, "timeline/article_add.html", {"form": form})
