@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_tasks_rq",
     "timeline.apps.TimelineConfig",
 ]
 
@@ -182,6 +183,8 @@ TIMELINE_TASKS_BACKEND = os.environ.get("TIMELINE_TASKS_BACKEND", "database").st
 TASKS = tasks_settings(TIMELINE_TASKS_BACKEND)
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ workers run Django tasks through this job class; set here so `rqworker` needs no flag.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # A failing task is tried this many times in all, waiting TIMELINE_TASK_RETRY_DELAY seconds
 # before the second attempt and twice as long before each later one.
 TIMELINE_TASK_MAX_ATTEMPTS = env_int("TIMELINE_TASK_MAX_ATTEMPTS", 5)

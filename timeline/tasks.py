@@ -211,12 +211,14 @@ def ingest_article(
             record_failure=record_failure,
         )
         raise
-    outcome: dict = {"article": stored.pk, "created": created}
+    outcome: dict = {"article": stored.pk, "stored": created}
     if created:
         try:
-            outcome |= _extract(article_id=stored.pk, attempt=1, task_id=context.task_result.id)
+            outcome["extraction"] = _extract(
+                article_id=stored.pk, attempt=1, task_id=context.task_result.id
+            )
         except Exception as exc:  # already recorded on the article and retried there
-            outcome["error"] = error_text(exc)
+            outcome["extraction"] = {"article": stored.pk, "error": error_text(exc)}
     if job_id is not None:
         services.job_advance(job_id=job_id, done=1)
     return outcome
@@ -234,6 +236,8 @@ def articles_ingest_enqueue(
     )
     for data in articles:
         enqueue(ingest_article, story=story.slug, article=article_payload(data), job_id=job.pk)
+    if not articles:
+        services.job_finish(job_id=job.pk)
     job.refresh_from_db()
     return job
 
