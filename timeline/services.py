@@ -484,6 +484,13 @@ def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
 # several workers report on one job at once.
 
 
+def article_extraction_queue(*, article_id: int) -> None:
+    """The article's extraction waits for a worker: pending until one takes it."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.PENDING, extraction_retry_at=None
+    )
+
+
 def article_extraction_start(*, article_id: int, attempt: int, task_id: str = "") -> Article:
     """Mark an article's extraction as running (attempt n); raises Article.DoesNotExist."""
     updated = Article.objects.filter(pk=article_id).update(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -162,6 +163,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 TIMELINE_PAGE_SIZE = env_int("TIMELINE_PAGE_SIZE", 50)
 
 
+# Django 6 has the tasks API built in; Django 5.2 gets the same API from the django-tasks backport.
+TASKS_API = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+
+
 def tasks_settings(backend: str) -> dict:
     """Django's TASKS setting for a backend name: database (default), rq or immediate."""
     backends = {
@@ -170,7 +175,7 @@ def tasks_settings(backend: str) -> dict:
         # Tasks are RQ jobs in Redis; `manage.py rqworker --with-scheduler` runs them, anywhere.
         "rq": "django_tasks_rq.RQBackend",
         # Tasks run at once, inside the request or command that enqueues them (tests, debugging).
-        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        "immediate": f"{TASKS_API}.backends.immediate.ImmediateBackend",
     }
     if backend not in backends:
         raise ImproperlyConfigured(

@@ -28,8 +28,13 @@ from dataclasses import asdict
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
-from django_tasks import TaskContext, TaskResult, task
-from django_tasks.base import Task
+
+try:  # Django 6 ships the tasks API; on 5.2 the django-tasks backport provides the same one.
+    from django.tasks import TaskContext, TaskResult, task
+    from django.tasks.base import Task
+except ImportError:
+    from django_tasks import TaskContext, TaskResult, task
+    from django_tasks.base import Task
 
 from timeline import services
 from timeline.models import Article, JobProgress, Story
@@ -163,9 +168,7 @@ def extract_article(context: TaskContext, *, article_id: int, attempt: int = 1) 
 
 def article_extraction_enqueue(*, article: Article, priority: int = 0) -> TaskResult:
     """Queue an article's extraction; it shows as pending until a worker takes it."""
-    Article.objects.filter(pk=article.pk).update(
-        extraction_status=Article.ExtractionStatus.PENDING, extraction_retry_at=None
-    )
+    services.article_extraction_queue(article_id=article.pk)
     return enqueue(extract_article, priority=priority, article_id=article.pk)
 
 
