@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import missing
-from tests.test_tasks import FailingFirst, article_input
+from tests.task_helpers import FailingFirst, article_input
 from timeline import services, tasks
 from timeline.models import Article, JobProgress
 from timeline.settings import tasks_settings
