@@ -16,11 +16,14 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-## Run the app on SQLite with the demo story at http://127.0.0.1:8000
+## Run the app on SQLite with the demo story at http://127.0.0.1:8000, and its background worker
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py ensure_local_admin
+	@echo "Background worker (manage.py db_worker) and web server starting; Ctrl-C stops both."
+	DEBUG=true $(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; trap - EXIT' INT TERM EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Lint, check migrations, and run the whole test suite (browser tests included)

@@ -30,6 +30,15 @@ def _static_files_without_a_manifest(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run inside the request or command that enqueues them, as before they
+    were background tasks; tests of the workers choose their backend themselves."""
+    from timeline.settings import tasks_settings
+
+    settings.TASKS = tasks_settings("immediate")
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():

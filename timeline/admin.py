@@ -9,11 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from timeline import selectors, services
-from timeline.models import Article, Entity, Event, Feed, Source, Story
+from timeline import selectors, services, tasks
+from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
 
 
 def evidence_html(event: Event, text: str) -> str:
@@ -30,11 +30,96 @@ def evidence_html(event: Event, text: str) -> str:
     )
 
 
+class AdminStyles:
+    css = {"all": ("timeline/admin.css",)}
+
+
+def progress_html(job: JobProgress) -> str:
+    """A progress bar with its figures in words, for the job list and the story page."""
+    return format_html(
+        '<progress class="job-progress" max="100" value="{}">{}%</progress> {} of {}{}',
+        job.percent,
+        job.percent,
+        job.done,
+        job.total,
+        format_html(" ({} failed)", job.failed) if job.failed else "",
+    )
+
+
+def _report_job(modeladmin, request: HttpRequest, job: JobProgress) -> None:
+    """Tell the editor the job is queued, or (immediate backend) what it did."""
+    job.refresh_from_db()
+    url = reverse("admin:timeline_jobprogress_change", args=[job.pk])
+    if job.status == JobProgress.Status.DONE:
+        totals = job.summary
+        modeladmin.message_user(
+            request,
+            format_html(
+                "Re-extracted {} article(s): {} new, {} refreshed, {} retired, {} kept as "
+                'editors left them. <a href="{}">Job details</a>',
+                job.done,
+                totals.get("created", 0),
+                totals.get("updated", 0),
+                totals.get("retired", 0),
+                totals.get("kept", 0),
+                url,
+            ),
+            messages.SUCCESS,
+        )
+        if job.failed:
+            modeladmin.message_user(request, f"Extraction failed: {job.error}", messages.ERROR)
+    elif job.status == JobProgress.Status.FAILED:
+        modeladmin.message_user(request, f"Re-extraction failed: {job.error}", messages.ERROR)
+    else:
+        modeladmin.message_user(
+            request,
+            format_html(
+                'Queued: re-extracting {} article(s) in the background. <a href="{}">Follow its '
+                "progress</a>; editors' corrections are kept.",
+                job.total,
+                url,
+            ),
+            messages.INFO,
+        )
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "article_count", "event_count", "timeline_link")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("recent_jobs",)
+    actions = ("reextract_stories",)
+    Media = AdminStyles
+
+    @admin.display(description="background jobs")
+    def recent_jobs(self, story: Story) -> str:
+        jobs = list(story.jobs.all()[:5]) if story.pk else []
+        if not jobs:
+            return "None yet."
+        return format_html(
+            '<table class="job-list"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                (
+                    (
+                        reverse("admin:timeline_jobprogress_change", args=[job.pk]),
+                        job,
+                        job.get_status_display(),
+                        progress_html(job),
+                        job.created_at.strftime("%Y-%m-%d %H:%M"),
+                    )
+                    for job in jobs
+                ),
+            ),
+        )
+
+    @admin.action(description="Re-extract every article (background job)", permissions=["change"])
+    def reextract_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        for story in queryset:
+            job, _result = tasks.story_reextract_enqueue(story=story)
+            _report_job(self, request, job)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
         return (
@@ -198,8 +283,11 @@ class EventInline(admin.TabularInline):
 
 @admin.action(description="Re-extract events (editors' corrections are kept)")
 def reextract_articles(modeladmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-    summary = services.articles_reextract(articles=queryset.select_related("story"))
-    _report_reextraction(modeladmin, request, summary)
+    ids = list(queryset.values_list("pk", flat=True))
+    job, _result = tasks.articles_reextract_enqueue(
+        article_ids=ids, label=f"{len(ids)} selected article(s)"
+    )
+    _report_job(modeladmin, request, job)
 
 
 def _report_reextraction(modeladmin, request, summary: services.ExtractionSummary) -> None:
@@ -215,24 +303,54 @@ def _report_reextraction(modeladmin, request, summary: services.ExtractionSummar
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "story", "source", "published", "extraction_status", "event_count")
+    list_display = ("title", "story", "source", "published", "extraction", "event_count")
     list_filter = ("story", "extraction_status", "language", "source")
     list_select_related = ("story", "source")
     search_fields = ("title", "url", "text")
     date_hierarchy = "published"
     autocomplete_fields = ("story", "source")
-    readonly_fields = ("content_hash", "extraction_status", "extraction_error", "extracted_at")
-    fieldsets = (
-        (None, {"fields": ("story", "title", "source", "url", "published", "language")}),
-        ("Text", {"fields": ("text",)}),
-        (
-            "Extraction",
-            {
-                "fields": ("extraction_status", "extraction_error", "extracted_at", "content_hash"),
-                "classes": ("collapse",),
-            },
-        ),
+    extraction_fields = (
+        "extraction_status",
+        "extraction_attempts",
+        "extraction_error",
+        "extraction_retry_at",
+        "extracted_at",
+        "extraction_task_id",
+        "content_hash",
     )
+    readonly_fields = extraction_fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        # Folded away while all is well; open when extraction is failing or still to come.
+        settled = obj is None or obj.extraction_status == Article.ExtractionStatus.DONE
+        return (
+            (None, {"fields": ("story", "title", "source", "url", "published", "language")}),
+            ("Text", {"fields": ("text",)}),
+            (
+                "Extraction",
+                {
+                    "fields": self.extraction_fields,
+                    "classes": ("collapse",) if settled else (),
+                },
+            ),
+        )
+
+    @admin.display(description="extraction", ordering="extraction_status")
+    def extraction(self, article: Article) -> str:
+        status = article.get_extraction_status_display()
+        if article.extraction_status in (
+            Article.ExtractionStatus.RETRYING,
+            Article.ExtractionStatus.FAILED,
+        ):
+            return format_html(
+                '<span class="extraction extraction--{}" title="{}">{} (attempt {})</span>',
+                article.extraction_status,
+                article.extraction_error,
+                status,
+                article.extraction_attempts,
+            )
+        return status
+
     inlines = (EventInline,)
     Media = EvidenceMedia
     actions = (reextract_articles,)
@@ -466,3 +584,52 @@ class FeedAdmin(admin.ModelAdmin):
             report = services.feed_fetch(feed=feed)
             level = messages.WARNING if report.errors else messages.SUCCESS
             self.message_user(request, report.summary, level)
+        ids = list(queryset.order_by().values_list("article_id", flat=True).distinct())
+        job, _result = tasks.articles_reextract_enqueue(
+            article_ids=ids, label=f"the articles of {queryset.count()} selected event(s)"
+        )
+        _report_job(self, request, job)
+
+
+@admin.register(JobProgress)
+class JobProgressAdmin(admin.ModelAdmin):
+    """Background jobs as editors follow them: what, how far, and what went wrong."""
+
+    list_display = ("__str__", "story", "status", "progress", "attempts", "started_at", "finished")
+    list_filter = ("status", "kind", "story")
+    list_select_related = ("story",)
+    search_fields = ("label", "error")
+    date_hierarchy = "created_at"
+    fields = (
+        "kind",
+        "label",
+        "story",
+        "status",
+        "progress",
+        "attempts",
+        "retry_at",
+        "error",
+        "summary",
+        "task_id",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+    Media = AdminStyles
+
+    @admin.display(description="progress")
+    def progress(self, job: JobProgress) -> str:
+        return progress_html(job)
+
+    @admin.display(description="finished", ordering="finished_at")
+    def finished(self, job: JobProgress):
+        return job.finished_at or (
+            format_html("retry at {}", job.retry_at.strftime("%H:%M:%S")) if job.retry_at else "–"
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # jobs are started from actions and commands
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

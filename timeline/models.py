@@ -56,6 +56,8 @@ class Source(models.Model):
 class Article(models.Model):
     class ExtractionStatus(models.TextChoices):
         PENDING = "pending", "pending"
+        RUNNING = "running", "running"
+        RETRYING = "retrying", "retrying"
         DONE = "done", "done"
         FAILED = "failed", "failed"
 
@@ -74,10 +76,22 @@ class Article(models.Model):
     )
     extraction_error = models.TextField(blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
+    # The background extraction: which attempt ran last, and when the next one is due.
+    extraction_attempts = models.PositiveIntegerField(default=0)
+    extraction_retry_at = models.DateTimeField(null=True, blank=True)
+    extraction_task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "extracted_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "extracted_at",
+            "extraction_attempts",
+            "extraction_retry_at",
+            "extraction_task_id",
+        ]
+    )
 
     class Meta:
         ordering = ["-published", "id"]
@@ -316,3 +330,58 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class JobProgress(models.Model):
+    """A long background job (a batch ingest, a re-extraction) and how far it has got."""
+
+    class Kind(models.TextChoices):
+        INGEST = "ingest", "ingest"
+        REEXTRACT = "reextract", "re-extract"
+        GROUP = "group", "group events"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        RETRYING = "retrying", "retrying"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="jobs", null=True, blank=True
+    )
+    label = models.CharField(max_length=200, help_text="What the job works on, in words.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    # Where a resumed job picks up: the last item (article id) it finished.
+    cursor = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="The last error, or each failed item's.")
+    summary = models.JSONField(default=dict, blank=True, help_text="What the job did, in counts.")
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "background job"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gte=F("done") + F("failed")), name="job_progress_within_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["story", "-created_at"], name="job_story_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.label}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * (self.done + self.failed) / self.total))

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from timeline.extraction import extract
 from timeline.extraction.entities import find_entities
-from timeline.models import Article, Entity, Event, Feed, Source, Story
+from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -132,12 +132,12 @@ def article_find_existing(*, story: Story, data: ArticleInput) -> Article | None
     return Article.objects.filter(story=story, content_hash=content_hash(data.text)).first()
 
 
-def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
-    """Store an article and extract its events in one transaction; a repeat is left alone."""
+def article_store(*, story: Story, data: ArticleInput) -> tuple[Article, bool]:
+    """Store an article, its events not yet extracted; a repeat returns the stored one."""
     with transaction.atomic():
         existing = article_find_existing(story=story, data=data)
         if existing is not None:
-            return IngestOutcome(article=existing, created=False)
+            return existing, False
         article = Article.objects.create(
             story=story,
             source=source_get_or_create(name=data.source),
@@ -148,6 +148,15 @@ def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
             text=data.text,
             content_hash=content_hash(data.text),
         )
+    return article, True
+
+
+def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
+    """Store an article and extract its events in one transaction; a repeat is left alone."""
+    with transaction.atomic():
+        article, created = article_store(story=story, data=data)
+        if not created:
+            return IngestOutcome(article=article, created=False)
         summary = article_extract_events(article=article)
     return IngestOutcome(article=article, created=True, extraction=summary)
 
@@ -620,3 +629,112 @@ def _feed_record(*, feed: Feed, report: FeedReport) -> None:
             "last_error",
         ]
     )
+
+
+# Background bookkeeping. These are single UPDATEs, not saves: they never overwrite an editor's
+# concurrent change to the article, never enter its history, and counters add up safely when
+# several workers report on one job at once.
+
+
+def article_extraction_queue(*, article_id: int) -> None:
+    """The article's extraction waits for a worker: pending until one takes it."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.PENDING, extraction_retry_at=None
+    )
+
+
+def article_extraction_start(*, article_id: int, attempt: int, task_id: str = "") -> Article:
+    """Mark an article's extraction as running (attempt n); raises Article.DoesNotExist."""
+    updated = Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.RUNNING,
+        extraction_attempts=attempt,
+        extraction_retry_at=None,
+        extraction_task_id=task_id[:64],
+    )
+    if not updated:
+        raise Article.DoesNotExist(f"article {article_id} no longer exists")
+    return Article.objects.select_related("story").get(pk=article_id)
+
+
+def article_extraction_retry(*, article_id: int, error: str, retry_at: dt.datetime | None) -> None:
+    """An attempt failed on something that may pass (a lost connection, a lock): try again."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.RETRYING,
+        extraction_error=error,
+        extraction_retry_at=retry_at,
+    )
+
+
+def article_extraction_fail(*, article_id: int, error: str) -> None:
+    """The last attempt failed: the article keeps its text and any earlier events."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.FAILED,
+        extraction_error=error,
+        extraction_retry_at=None,
+    )
+
+
+def job_create(*, kind: str, label: str, total: int, story: Story | None = None) -> JobProgress:
+    return JobProgress.objects.create(kind=kind, label=label[:200], total=total, story=story)
+
+
+def job_start(*, job_id: int, attempt: int, task_id: str = "") -> JobProgress:
+    """A task starts (or resumes) work on the job; raises JobProgress.DoesNotExist."""
+    now = timezone.now()
+    jobs = JobProgress.objects.filter(pk=job_id)
+    if not jobs.update(
+        status=JobProgress.Status.RUNNING,
+        attempts=attempt,
+        retry_at=None,
+        task_id=task_id[:64],
+    ):
+        raise JobProgress.DoesNotExist(f"job {job_id} no longer exists")
+    jobs.filter(started_at__isnull=True).update(started_at=now)
+    return JobProgress.objects.get(pk=job_id)
+
+
+def job_advance(
+    *,
+    job_id: int,
+    done: int = 0,
+    failed: int = 0,
+    cursor: int | None = None,
+    summary: dict | None = None,
+    error: str = "",
+) -> None:
+    """Count finished (or failed) items; the job is finished when every item is counted."""
+    values: dict = {"done": F("done") + done, "failed": F("failed") + failed}
+    if cursor is not None:
+        values["cursor"] = cursor
+    if summary is not None:
+        values["summary"] = summary
+    with transaction.atomic():
+        job = JobProgress.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return
+        if error:
+            # Each failed item's error on its own line, the newest last, within reason.
+            values["error"] = "\n".join([*job.error.splitlines()[-49:], error])
+        if job.status == JobProgress.Status.QUEUED:
+            values["status"] = JobProgress.Status.RUNNING
+            values["started_at"] = job.started_at or timezone.now()
+        JobProgress.objects.filter(pk=job_id).update(**values)
+        job.refresh_from_db()
+        if job.total and job.done + job.failed >= job.total and job.finished_at is None:
+            job_finish(job_id=job_id)
+
+
+def job_retry(*, job_id: int, error: str, retry_at: dt.datetime | None) -> None:
+    JobProgress.objects.filter(pk=job_id).update(
+        status=JobProgress.Status.RETRYING, error=error, retry_at=retry_at
+    )
+
+
+def job_finish(*, job_id: int, error: str = "") -> None:
+    """Done, or failed with the error that stopped it (a job with failed items is still done)."""
+    values: dict = {"finished_at": timezone.now(), "retry_at": None}
+    if error:
+        values |= {"status": JobProgress.Status.FAILED, "error": error}
+    else:
+        values["status"] = JobProgress.Status.DONE
+    JobProgress.objects.filter(pk=job_id).update(**values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,10 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "timeline.apps.TimelineConfig",
 ]
 
@@ -200,6 +205,39 @@ TIMELINE_LOGIN_FAILURE_LIMIT = env_int("TIMELINE_LOGIN_FAILURE_LIMIT", 5)
 TIMELINE_LOGIN_LOCKOUT_SECONDS = env_int("TIMELINE_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 TIMELINE_PAGE_SIZE = env_int("TIMELINE_PAGE_SIZE", 50)
+
+
+# Django 6 has the tasks API built in; Django 5.2 gets the same API from the django-tasks backport.
+TASKS_API = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+
+
+def tasks_settings(backend: str) -> dict:
+    """Django's TASKS setting for a backend name: database (default), rq or immediate."""
+    backends = {
+        # Tasks are rows in this project's database; `manage.py db_worker` runs them.
+        "database": "django_tasks_db.DatabaseBackend",
+        # Tasks are RQ jobs in Redis; `manage.py rqworker --with-scheduler` runs them, anywhere.
+        "rq": "django_tasks_rq.RQBackend",
+        # Tasks run at once, inside the request or command that enqueues them (tests, debugging).
+        "immediate": f"{TASKS_API}.backends.immediate.ImmediateBackend",
+    }
+    if backend not in backends:
+        raise ImproperlyConfigured(
+            f"TIMELINE_TASKS_BACKEND must be one of {', '.join(backends)}, not {backend!r}"
+        )
+    return {"default": {"BACKEND": backends[backend], "QUEUES": ["default"]}}
+
+
+TIMELINE_TASKS_BACKEND = os.environ.get("TIMELINE_TASKS_BACKEND", "database").strip().lower()
+TASKS = tasks_settings(TIMELINE_TASKS_BACKEND)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ workers run Django tasks through this job class; set here so `rqworker` needs no flag.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# A failing task is tried this many times in all, waiting TIMELINE_TASK_RETRY_DELAY seconds
+# before the second attempt and twice as long before each later one.
+TIMELINE_TASK_MAX_ATTEMPTS = env_int("TIMELINE_TASK_MAX_ATTEMPTS", 5)
+TIMELINE_TASK_RETRY_DELAY = env_int("TIMELINE_TASK_RETRY_DELAY", 30)
 
 # Behind HTTPS in production set SECURE_COOKIES=true; plain http://127.0.0.1 needs them off.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import path
 
 from timeline import views
-from timeline.throttling import ThrottledAdminLoginForm
 from timeline.exports import views as exports
+from timeline.throttling import ThrottledAdminLoginForm
 
 admin.site.site_header = "News timeline editors"
 admin.site.site_title = "News timeline"

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from timeline import selectors, services
+from timeline import selectors, services, tasks
 from timeline.forms import ArticleForm, TimelineFilterForm, UploadArticleForm, UrlArticleForm
 from timeline.models import Article, Event, Story
 
@@ -158,10 +158,13 @@ def article_add(request: HttpRequest) -> HttpResponse:
         story = form.cleaned_data["story"] or services.story_create(
             title=form.cleaned_data["new_story"]
         )
-        outcomes = [services.article_ingest(story=story, data=data) for data in form.articles()]
+        stored = [services.article_store(story=story, data=data) for data in form.articles()]
+        for article, created in stored:
+            if created:
+                tasks.article_extraction_enqueue(article=article, priority=tasks.EDITOR_PRIORITY)
         for problem in getattr(form, "problems", []):
             messages.warning(request, f"Not added: {problem}")
-        return _report_and_redirect(request, story, outcomes)
+        return _report_and_redirect(request, story, stored)
     return _render_add(request, mode, {"form": form})
 
 
@@ -187,25 +190,33 @@ def _render_add(
 
 
 def _report_and_redirect(
-    request: HttpRequest, story: Story, outcomes: list[services.IngestOutcome]
+    request: HttpRequest, story: Story, stored: list[tuple[Article, bool]]
 ) -> HttpResponse:
-    for outcome in outcomes:
-        article = outcome.article
-        if not outcome.created:
+    for article, created in stored:
+        if not created:
             messages.info(
                 request, f"“{article.title}” was already in the timeline; nothing was added."
             )
-        elif outcome.extraction.error:
-            messages.error(
-                request,
-                f"“{article.title}” was saved but extraction failed: {outcome.extraction.error}",
-            )
-        else:
-            count = outcome.extraction.created
+            continue
+        # With the immediate backend the work is already done; otherwise a worker does it.
+        article.refresh_from_db()
+        if article.extraction_status == Article.ExtractionStatus.DONE:
+            count = article.events.count()
             messages.success(
                 request,
                 f"Saved “{article.title}” with {count} dated event{'s' if count != 1 else ''}.",
             )
-    if len(outcomes) == 1:
-        return redirect(outcomes[0].article)
+        elif article.extraction_status == Article.ExtractionStatus.FAILED:
+            messages.error(
+                request,
+                f"“{article.title}” was saved but extraction failed: {article.extraction_error}",
+            )
+        else:
+            messages.info(
+                request,
+                f"Saved “{article.title}”. Its dated events are being extracted in the "
+                "background; reload its page in a moment to see them.",
+            )
+    if len(stored) == 1:
+        return redirect(stored[0][0])
     return redirect(story)

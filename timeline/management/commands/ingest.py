@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from timeline import services
+from timeline import services, tasks
 from timeline.ingestion import SUPPORTED, InputError, is_url, parse_date, read_path, read_url
 
 
@@ -60,12 +60,18 @@ class Command(BaseCommand):
             help="publication date (YYYY-MM-DD) for articles that carry none",
         )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue one task per article for the workers instead of storing them here",
+        )
 
     def handle(self, *args, **options) -> None:
         story = services.story_get_or_create(slug=options["story"], title=options["title"])
         paths = _expand(options["paths"])
         created = repeated = events = 0
         errors: list[str] = []
+        queued: list[services.ArticleInput] = []
         progress = tqdm(
             paths,
             unit="file",
@@ -86,6 +92,9 @@ class Command(BaseCommand):
                     errors.append(str(item))
                     self.stderr.write(self.style.ERROR(str(item)))
                     continue
+                if options["background"]:
+                    queued.append(item.article)
+                    continue
                 try:
                     outcome = services.article_ingest(story=story, data=item.article)
                 except Exception as exc:  # report and carry on: one article never sinks the run
@@ -101,10 +110,27 @@ class Command(BaseCommand):
                         )
                 else:
                     repeated += 1
+        if options["background"]:
+            self._enqueue(story, queued, errors)
+            return
         summary = (
             f"Story “{story.title}” ({story.slug}): {created} article{'s' if created != 1 else ''} "
             f"added with {events} dated event{'s' if events != 1 else ''}, "
             f"{repeated} already present, {len(errors)} error{'s' if len(errors) != 1 else ''}."
+        )
+        if errors:
+            self.stdout.write(self.style.WARNING(summary))
+            raise CommandError(f"{len(errors)} input problem(s); see the messages above.")
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def _enqueue(self, story, queued: list[services.ArticleInput], errors: list[str]) -> None:
+        """Read everything here (bad files are reported now); the workers store and extract."""
+        job = tasks.articles_ingest_enqueue(story=story, articles=queued)
+        summary = (
+            f"Story “{story.title}” ({story.slug}): {len(queued)} article"
+            f"{'s' if len(queued) != 1 else ''} queued as background job {job.pk} "
+            f"({job.get_status_display()}, {job.done} stored so far), "
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''}."
         )
         if errors:
             self.stdout.write(self.style.WARNING(summary))

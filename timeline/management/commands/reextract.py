@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from timeline import services
-from timeline.models import Article
+from timeline import services, tasks
+from timeline.models import Article, Story
 
 
 class Command(BaseCommand):
@@ -16,11 +16,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--story", help="only this story's articles (slug)")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue one background job (followed in admin) instead of working here",
+        )
 
     def handle(self, *args, **options) -> None:
         articles = Article.objects.select_related("story").order_by("id")
+        story = None
         if options["story"]:
-            articles = articles.filter(story__slug=options["story"])
+            story = Story.objects.filter(slug=options["story"]).first()
+            if story is None:
+                raise CommandError(f"No story with the slug “{options['story']}”.")
+            articles = articles.filter(story=story)
+        if options["background"]:
+            self._enqueue(articles, story)
+            return
         totals = {"created": 0, "updated": 0, "retired": 0, "kept": 0}
         failures = 0
         for article in tqdm(articles, disable=not sys.stderr.isatty(), file=sys.stderr):
@@ -33,4 +45,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{totals['created']} new, {totals['updated']} refreshed, {totals['retired']} retired, "
             f"{totals['kept']} kept as editors left them; {failures} failed."
+        )
+
+    def _enqueue(self, articles, story: Story | None) -> None:
+        ids = list(articles.values_list("pk", flat=True))
+        label = f"every article of “{story.title}”" if story else "every article"
+        job, _result = tasks.articles_reextract_enqueue(article_ids=ids, story=story, label=label)
+        job.refresh_from_db()
+        self.stdout.write(
+            f"Queued background job {job.pk}: re-extract {job.total} article"
+            f"{'s' if job.total != 1 else ''} ({job.get_status_display()}). Follow it in admin "
+            f"under Background jobs; a worker (manage.py db_worker or rqworker) runs it."
         )
