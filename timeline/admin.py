@@ -541,8 +541,11 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Re-extract these events' articles", permissions=["change"])
     def reextract(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        articles = Article.objects.filter(pk__in=queryset.values("article_id"))
-        _report_reextraction(self, request, services.articles_reextract(articles=articles))
+        ids = list(queryset.order_by().values_list("article_id", flat=True).distinct())
+        job, _result = tasks.articles_reextract_enqueue(
+            article_ids=ids, label=f"the articles of {queryset.count()} selected event(s)"
+        )
+        _report_job(self, request, job)
 
 
 @admin.register(Feed)
@@ -584,11 +587,6 @@ class FeedAdmin(admin.ModelAdmin):
             report = services.feed_fetch(feed=feed)
             level = messages.WARNING if report.errors else messages.SUCCESS
             self.message_user(request, report.summary, level)
-        ids = list(queryset.order_by().values_list("article_id", flat=True).distinct())
-        job, _result = tasks.articles_reextract_enqueue(
-            article_ids=ids, label=f"the articles of {queryset.count()} selected event(s)"
-        )
-        _report_job(self, request, job)
 
 
 @admin.register(JobProgress)

@@ -230,8 +230,9 @@ def tasks_settings(backend: str) -> dict:
 
 TIMELINE_TASKS_BACKEND = os.environ.get("TIMELINE_TASKS_BACKEND", "database").strip().lower()
 TASKS = tasks_settings(TIMELINE_TASKS_BACKEND)
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# The rq backend needs a Redis even when the cache does without one (REDIS_URL unset).
+RQ_REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # RQ workers run Django tasks through this job class; set here so `rqworker` needs no flag.
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # A failing task is tried this many times in all, waiting TIMELINE_TASK_RETRY_DELAY seconds
