@@ -113,13 +113,13 @@ VAGUE_WORD = _words(
 HOLIDAY = (
     "(?:"
     + "|".join(
-        name.replace(" ", _).replace("'", "['\u2019]")
+        _.join(re.escape(word).replace("'", "['\u2019]") for word in name.split(" "))
         for name in sorted(HOLIDAYS, key=len, reverse=True)
     )
     + ")"
 )
 TIME_ZONE = r"(?:[ECMP][SD]T|GMT|UTC)"
-PLURAL_UNIT = r"(?i:days|weeks|months|years|decades|centuries)"
+PLURAL_UNIT = r"(?i:minutes|hours|days|weeks|months|years|decades|centuries)"
 SINGULAR_UNIT = r"(?i:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
 QUARTER_ORDINAL = r"(?i:first|second|third|fourth|1st|2nd|3rd|4th)"
 YEAR_AGO = r"(?i:year-earlier|year-ago|year-before|prior-year)"
@@ -164,6 +164,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:from|between){_}(?P<body>(?P<p1>(?P<y1>{YEAR})){_}"
         rf"(?P<conj>(?i:to|and|until|through)){_}(?P<p2>(?P<y2>{YEAR})))",
     ),
+    # "2008-2012", "the 2012-13 season": two years joined by a dash are two timexes too.
+    (
+        "year-range",
+        r"(?<![\w$\u00a3\u20ac.,/:'-])(?P<p1>(?P<y1>1[5-9]\d\d|20\d\d))(?P<conj>[-\u2013/])"
+        r"(?P<p2>(?P<y2>1[5-9]\d\d|20\d\d|\d\d))(?![\w%/-]|[.,]\d)",
+    ),
     (
         "month-year",
         rf"\b(?:(?P<mod>(?i:early|late|mid)){_SEP})?(?P<mon>{MONTH})(?:{_}(?i:of))?,?{_}"
@@ -175,18 +181,22 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?P<mon>{MONTH_FULL})\b(?:{_}(?P<rel>(?i:last|this|next)){_}(?i:year)\b)?",
     ),
     (
-        # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday"
+        # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday",
+        # and the wires' 24-hour clock: "1400 GMT", "at 09:30 local time".
         "clock",
         rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?{_0}"
         rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
-        rf"|(?P<word>(?i:noon|midnight|midday))\b)"
-        rf"(?:{_}(?P<tz>{TIME_ZONE})\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
+        rf"|(?P<word>(?i:noon|midnight|midday))\b"
+        rf"|(?<![\d:.,])(?P<h24>[01]\d|2[0-3])(?P<colon>:?)(?P<m24>[0-5]\d)(?![\d:]|[.,]\d))"
+        rf"(?:{_}(?P<tz>{TIME_ZONE}|(?i:local{_}time))\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
         rf"|(?P<deictic>(?i:today|yesterday|tomorrow))\b))?",
     ),
     (
         "weekday",
         rf"\b(?:(?P<mod>(?i:last|next|this|coming|past|earlier|later|early|late)){_})?"
-        rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?",
+        rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?"
+        # A possessive ("Friday's vote") names a day already reported, whatever the verb.
+        rf"(?:(?=(?P<poss>['\u2019]s\b))|)",
     ),
     (
         "deictic",
@@ -237,7 +247,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "year",
         rf"(?<![\w$\u00a3\u20ac.,/:'-])(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
-        rf"(?:(?P<fiscal>(?i:fiscal)){_})?(?P<y>{YEAR})",
+        rf"(?:(?P<fiscal>(?i:fiscal)(?:{_}(?i:year))?){_}|(?P<fy>FY){_0})?(?P<y>{YEAR})",
     ),
     ("year", rf"\b(?:(?P<the>(?i:the{_}year)){_})?(?P<y>{SPOKEN_YEAR})"),
     (
@@ -301,9 +311,18 @@ PATTERNS: list[tuple[str, str]] = [
         # "the eight-year war", "the two day rally": an adjective leaves the article out.
         rf"\b(?:(?P<the>(?i:the)){_}(?!{NUMBER}{_SEP}{SINGULAR_UNIT}\b)"
         rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
-        rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_SEP}(?P<unit>{UNIT})\b"
+        rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER})"
+        rf"(?:{_}(?P<more>(?i:more|additional|extra|further)))?{_SEP}(?P<unit>{UNIT})\b"
         r"(?P<suffix>-(?i:long|old))?",
     ),
+    # "another year", "another two weeks": a further stretch of known length.
+    (
+        "duration",
+        rf"\b(?P<more>(?i:another)){_}(?:(?P<num>{NUMBER}){_SEP})?(?P<unit>{UNIT})\b(?!-)",
+    ),
+    # "a decades-long feud", "a years-old slump", "a yearlong inquiry", "a day-long meeting".
+    ("duration", rf"\b(?P<unit>{PLURAL_UNIT})-(?i:long|old)\b"),
+    ("duration", r"\b(?P<unit>(?i:hour|day|week|month|year|decade))-?(?P<long>(?i:long))\b"),
     (
         "set",
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
@@ -325,9 +344,17 @@ PATTERNS: list[tuple[str, str]] = [
     # "for years", "within weeks": a bare plural unit after a preposition of extent.
     (
         "vague-period",
-        rf"\b(?i:for|within){_}(?P<body>(?P<unit>{PLURAL_UNIT}))\b"
+        rf"\b(?i:for|within|in){_}(?P<body>(?P<unit>{PLURAL_UNIT}))\b"
         rf"(?!{_SEP}(?i:of|ago|later|earlier|before|after)\b)",
     ),
+    # "after months of talks", "amid weeks of protests": a stretch of unknown length.
+    (
+        "vague-period",
+        rf"\b(?i:within|after|amid|following|follows|during|despite){_}"
+        rf"(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:of)\b",
+    ),
+    # "days later", "years ago": an offset of unknown size, so a vague past or future.
+    ("offset", rf"\b(?P<unit>{PLURAL_UNIT}){_}(?P<dir>(?i:ago|later|earlier))\b"),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
@@ -455,7 +482,12 @@ def _check_year(text: str, mention: Mention) -> bool:
     following = next_word(text, mention.end).lower()
     if following in COUNT_NOUNS:
         return False
-    if mention.get("mod") or mention.get("fiscal") or not (mention.get("y") or "0")[0].isdigit():
+    if (
+        mention.get("mod")
+        or mention.get("fiscal")
+        or mention.get("fy")
+        or not (mention.get("y") or "0")[0].isdigit()
+    ):
         return True
     if previous_word(text, mention.start) in YEAR_CONTEXT:
         return True
@@ -493,19 +525,32 @@ def _check_duration(text: str, mention: Mention) -> bool:
         return False  # "three quarters of the vote" is a fraction
     if (mention.get("num") or "").lower() not in ("a", "an"):
         return True
-    if mention.get("the") or mention.get("approx"):
+    if mention.get("the") or mention.get("approx") or mention.get("more"):
         return True
     # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
     return previous_word(text, mention.start) in (
-        "for", "within", "than", "of", "in", "after", "about", "only", "just"
+        "for", "within", "than", "of", "in", "after", "about", "only", "just", "barely", "took",
+        "take", "takes", "taking", "spent", "spend", "lasted", "lasts", "waited",
     )  # fmt: skip
 
 
+_CLOCK_PREPOSITIONS = frozenset("at by until till from before after around since to".split())
+
+
 def _check_clock(text: str, mention: Mention) -> bool:
-    # A bare "noon" or "midnight" is as often a figure of speech ("the midnight oil") as a time.
-    return not mention.get("word") or bool(
-        mention.get("wd") or mention.get("d") or mention.get("deictic")
-    )
+    if mention.get("wd") or mention.get("d") or mention.get("deictic"):
+        return True
+    if mention.get("h24"):
+        # "1400 GMT" carries its zone; "at 14:30" needs the colon and a preposition, so that
+        # counts and scores ("a 1400 rise", "won 10:08") stay out.
+        if mention.get("tz"):
+            return True
+        return bool(mention.get("colon")) and previous_word(text, mention.start) in (
+            _CLOCK_PREPOSITIONS
+        )
+    # A bare "noon" or "midnight" is as often a figure of speech ("the midnight oil") as a
+    # time; after "at" or "by" it is the hour.
+    return not mention.get("word") or previous_word(text, mention.start) in _CLOCK_PREPOSITIONS
 
 
 def _check_fiscal_year(text: str, mention: Mention) -> bool:
@@ -516,6 +561,19 @@ def _check_fiscal_year(text: str, mention: Mention) -> bool:
     if next_word(text, mention.end).lower() in ("ended", "ending"):
         return True
     return previous_word(text, mention.start) == "for"
+
+
+def range_years(first: str, last: str) -> tuple[int, int]:
+    """The two years of a range; "2012-13" ends in 2013."""
+    start = int(first)
+    end = start // 100 * 100 + int(last) if len(last) == 2 else int(last)
+    return start, end
+
+
+def _check_year_range(text: str, mention: Mention) -> bool:
+    first, last = range_years(mention.get("y1") or "0", mention.get("y2") or "0")
+    # "2013-03" is a month, "1500-1600 troops" a count; a range runs forward, within a century.
+    return first < last <= first + 100 and next_word(text, mention.end).lower() not in COUNT_NOUNS
 
 
 def _check_numeric(text: str, mention: Mention) -> bool:
@@ -532,4 +590,5 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "numeric": _check_numeric,
     "clock": _check_clock,
     "fiscal-year": _check_fiscal_year,
+    "year-range": _check_year_range,
 }

@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from dateutil.easter import easter
+
 from .periods import (
     add_months,
     format_quantity,
@@ -25,7 +27,7 @@ from .periods import (
     week_monday,
     week_value,
 )
-from .recognition import Mention
+from .recognition import Mention, range_years
 from .tense import Tense
 from .types import Precision, ResolvedDate
 from .vocabulary import (
@@ -289,7 +291,7 @@ def _resolve_month_range(mention: Mention, context: Context) -> Resolution | Non
 
 
 def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None:
-    first, last = int(mention.get("y1") or 0), int(mention.get("y2") or 0)
+    first, last = range_years(mention.get("y1") or "0", mention.get("y2") or "0")
     if last <= first:
         return None
     result = _dated(
@@ -518,6 +520,10 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             offset, reason = ahead, f"{name} of the coming days"
     elif context.tense is Tense.FUTURE:
         offset, reason = ahead, f"next {name}"
+    elif context.tense is Tense.PRESENT and not mention.get("poss"):
+        # "The vote is on Sunday": news writes what is scheduled in the present tense.
+        offset, reason = ahead, f"next {name} (present tense: scheduled)"
+        confidence = 0.7
     else:
         offset, reason = -back, f"most recent {name}"
         if context.tense is not Tense.PAST:
@@ -574,6 +580,8 @@ def _resolve_clock(mention: Mention, context: Context) -> Resolution | None:
     word = (mention.get("word") or "").lower()
     if word:
         hour, minute = {"noon": (12, 0), "midday": (12, 0), "midnight": (24, 0)}[word]
+    elif mention.get("h24"):
+        hour, minute = int(mention.get("h24") or 0), int(mention.get("m24") or 0)
     else:
         hour, minute = int(mention.get("h") or 0), int(mention.get("mi") or 0)
         marker = " ".join((mention.get("ap") or "").lower().split())
@@ -837,7 +845,9 @@ def _resolve_duration(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     if unit not in UNITS:
         return None
-    quantity = number_value(mention.get("num") or "")
+    # "another year" and "a yearlong" count one unit; a bare plural ("decades-long") is vague.
+    single = not mention.get("num") and (mention.get("more") or mention.get("long"))
+    quantity = 1.0 if single else number_value(mention.get("num") or "")
     return Resolution("DURATION", _duration_value(quantity, unit))
 
 
@@ -928,6 +938,8 @@ def _resolve_year_end(mention: Mention, context: Context) -> Resolution | None:
 
 def _holiday_date(name: str, year: int) -> datetime.date | None:
     rule = HOLIDAYS[name]
+    if len(rule) == 1:
+        return easter(year) + rule[0] * DAY
     if len(rule) == 2:
         return safe_date(year, rule[0], rule[1])
     month, weekday, nth, from_day = rule

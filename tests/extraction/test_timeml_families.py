@@ -1,0 +1,177 @@
+"""TimeML rule families: sentence + publication date -> the timexes' spans, types and values."""
+
+import datetime
+
+import pytest
+
+from timeline.extraction import extract
+
+WED = datetime.date(2013, 3, 20)  # a Wednesday
+
+
+def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in extract(sentence, published=published).timexes]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The bank will stay closed for two more days.", [("two more days", "DURATION", "P2D")]),
+        (
+            "The navy may use the base for at least 20 more years.",
+            [("at least 20 more years", "DURATION", "P20Y")],
+        ),
+        (
+            "The loan may be extended for an additional year.",
+            [("an additional year", "DURATION", "P1Y")],
+        ),
+        (
+            "He will stay another two weeks, then another year.",
+            [("another two weeks", "DURATION", "P2W"), ("another year", "DURATION", "P1Y")],
+        ),
+        (
+            "The decades-long feud ended after a yearlong inquiry and a day-long meeting.",
+            [
+                ("decades-long", "DURATION", "PXDE"),
+                ("yearlong", "DURATION", "P1Y"),
+                ("day-long", "DURATION", "P1D"),
+            ],
+        ),
+        ("The move comes barely a month after the crash.", [("a month", "DURATION", "P1M")]),
+        ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
+        ("It was the first time in years.", [("years", "DURATION", "PXY")]),
+        ("The deal came after months of talks.", [("months", "DURATION", "PXM")]),
+        ("Police arrived within hours of the attack.", [("hours", "DURATION", "PTXH")]),
+        ("The crowd waited for hours.", [("hours", "DURATION", "PTXH")]),
+    ],
+)
+def test_durations_of_known_and_unknown_length(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It costs $5 a year.",
+        "He is 52 years old.",
+        "A 44-year-old man was arrested.",
+        "Give me more time.",
+    ],
+)
+def test_rates_ages_and_amounts_are_not_durations(sentence):
+    assert timexes(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("He was released days later.", [("days later", "DATE", "FUTURE_REF")]),
+        ("Years ago, the plant closed.", [("Years ago", "DATE", "PAST_REF")]),
+        ("Hours earlier, the rebels had left.", [("Hours earlier", "DATE", "PAST_REF")]),
+    ],
+)
+def test_an_offset_of_unknown_size_is_a_vague_past_or_future(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("Talks resumed at 1400 GMT.", WED, [("1400 GMT", "TIME", "2013-03-20T14:00")]),
+        (
+            "Polls close at 20:00 local time.",
+            WED,
+            [("20:00 local time", "TIME", "2013-03-20T20:00")],
+        ),
+        ("The meeting ended at 09:30.", WED, [("09:30", "TIME", "2013-03-20T09:30")]),
+        (
+            "The blast came at 0735 GMT Friday.",
+            WED,
+            [("0735 GMT Friday", "TIME", "2013-03-15T07:35")],
+        ),
+        (
+            "On March 4, the ministers met at noon.",
+            WED,
+            [("March 4", "DATE", "2013-03-04"), ("noon", "TIME", "2013-03-04T12:00")],
+        ),
+        ("The offer expires at midnight.", WED, [("midnight", "TIME", "2013-03-20T24:00")]),
+    ],
+)
+def test_clock_times_on_the_twenty_four_hour_clock_and_in_words(sentence, published, expected):
+    assert timexes(sentence, published) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He burned the midnight oil.",
+        "The team won 10:08 on points.",
+        "Shares rose 1400 points.",
+        "It was high noon for the party.",
+    ],
+)
+def test_numbers_and_figures_of_speech_are_not_clock_times(sentence):
+    assert [t for t in timexes(sentence) if t[1] == "TIME"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("The pope will celebrate Mass on Palm Sunday.", WED, "2013-03-24"),
+        ("He will preach on Easter Sunday.", WED, "2013-03-31"),
+        ("Shops close on Good Friday.", WED, "2013-03-29"),
+        ("The season of Lent began on Ash Wednesday.", WED, "2013-02-13"),
+        ("Parades were held on St. Patrick's Day.", WED, "2013-03-17"),
+        ("They marched on May Day.", datetime.date(2013, 5, 3), "2013-05-01"),
+        ("Crowds gathered on Boxing Day.", datetime.date(2013, 12, 27), "2013-12-26"),
+        ("Sales peaked on Mother's Day.", datetime.date(2013, 5, 14), "2013-05-12"),
+    ],
+)
+def test_holidays_fixed_by_date_weekday_or_easter(sentence, published, expected):
+    [(_, type_, value)] = timexes(sentence, published)
+    assert (type_, value) == ("DATE", expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The plan covers 2008-2012.", [("2008", "DATE", "2008"), ("2012", "DATE", "2012")]),
+        (
+            "The 2012-13 season was poor.",
+            [("2012", "DATE", "2012"), ("13", "DATE", "2013")],
+        ),
+        ("It was a loss for fiscal year 2008.", [("fiscal year 2008", "DATE", "2008")]),
+        ("The FY2013 budget was passed.", [("FY2013", "DATE", "2013")]),
+    ],
+)
+def test_year_ranges_and_fiscal_years(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Between 1500-1600 troops were sent.",
+        "The 2013-03 report is out.",
+        "The 2012-10 score stood.",
+    ],
+)
+def test_dashed_numbers_that_are_not_year_ranges(sentence):
+    assert [t for t in timexes(sentence) if t[0].isdigit() and len(t[0]) == 2] == []
+    assert len([t for t in timexes(sentence) if "-" in t[0]]) == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The present tense of a schedule looks ahead...
+        ("The vote is on Sunday.", "2013-03-24"),
+        ("The deadline is midnight Friday.", "2013-03-22T24:00"),
+        # ...but a possessive names a day already reported.
+        ("Sunday's vote is close.", "2013-03-17"),
+        ("Shares are up from Friday's close.", "2013-03-15"),
+    ],
+)
+def test_a_weekday_in_a_present_tense_clause(sentence, expected):
+    [(_, _, value)] = timexes(sentence)
+    assert value == expected
