@@ -520,8 +520,10 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             offset, reason = ahead, f"{name} of the coming days"
     elif context.tense is Tense.FUTURE:
         offset, reason = ahead, f"next {name}"
-    elif context.tense is Tense.PRESENT and not mention.get("poss"):
-        # "The vote is on Sunday": news writes what is scheduled in the present tense.
+    elif _scheduled_present(mention, context):
+        # "The vote is on Sunday", "el presidente viaja el jueves": news writes what is
+        # scheduled in the present tense (Spanish, French and German report the past in
+        # marked tenses, so there a clause with no marker is a present).
         offset, reason = ahead, f"next {name} (present tense: scheduled)"
         confidence = 0.7
     else:
@@ -530,6 +532,14 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             confidence = 0.65
     date = published + offset * DAY
     return _day_result(mention, context, date, reason, "weekday", confidence)
+
+
+def _scheduled_present(mention: Mention, context: Context) -> bool:
+    if mention.get("poss"):
+        return False
+    if context.tense is Tense.PRESENT:
+        return True
+    return context.tense is Tense.UNKNOWN and context.lang[:2].lower() in ("es", "fr", "de")
 
 
 def _day_result(
