@@ -42,6 +42,22 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ("It was the first time in years.", [("years", "DURATION", "PXY")]),
         ("The deal came after months of talks.", [("months", "DURATION", "PXM")]),
         ("Police arrived within hours of the attack.", [("hours", "DURATION", "PTXH")]),
+        # Halves are written in the next smaller unit.
+        ("They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
+        ("He spent 5 1/2 hours in Nairobi.", [("5 1/2 hours", "DURATION", "PT5H30M")]),
+        ("The talks lasted two and a half days.", [("two and a half days", "DURATION", "P2DT12H")]),
+        ("It took a year and a half.", [("a year and a half", "DURATION", "P1Y6M")]),
+        (
+            "A minute and a half later, a pilot called in.",
+            [("A minute and a half", "DURATION", "PT1M30S")],
+        ),
+        (
+            "He was jailed for half a year and waited half an hour.",
+            [("half a year", "DURATION", "P6M"), ("half an hour", "DURATION", "PT30M")],
+        ),
+        # "over" before a length is mostly "during"; "nearly" belongs to the expression.
+        ("The plant will cut jobs over three years.", [("three years", "DURATION", "P3Y")]),
+        ("It took nearly five months.", [("nearly five months", "DURATION", "P5M")]),
         ("The crowd waited for hours.", [("hours", "DURATION", "PTXH")]),
     ],
 )

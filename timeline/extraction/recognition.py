@@ -87,6 +87,13 @@ APPROX = _words(
     "nearly", "almost", "some", "roughly", "over", "around",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
+# "2 1/2 years", "two and a half years" ("a year and a half" puts the half after the unit).
+HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
+# Before a length "over" is mostly "during" ("cut jobs over three years"), so it stays out.
+DURATION_APPROX = _words(
+    "nearly", "almost", "some", "roughly", "around",
+    f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
+)  # fmt: skip
 MONTH_MODIFIER = _words(
     f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
     f"late{_}this", "early", "late", "mid", "last", "next", "this",
@@ -311,10 +318,12 @@ PATTERNS: list[tuple[str, str]] = [
         # "the eight-year war", "the two day rally": an adjective leaves the article out.
         rf"\b(?:(?P<the>(?i:the)){_}(?!{NUMBER}{_SEP}{SINGULAR_UNIT}\b)"
         rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
-        rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER})"
+        rf"(?:(?P<approx>{DURATION_APPROX}){_})?(?P<num>{NUMBER})(?P<half>{HALF})?"
         rf"(?:{_}(?P<more>(?i:more|additional|extra|further)))?{_SEP}(?P<unit>{UNIT})\b"
-        r"(?P<suffix>-(?i:long|old))?",
+        rf"(?:(?P<half2>{_}(?i:and){_}(?i:a){_}(?i:half))\b)?(?P<suffix>-(?i:long|old))?",
     ),
+    # "half an hour", "half a year"
+    ("duration", rf"\b(?P<halfonly>(?i:half)){_}(?i:an?){_}(?P<unit>{UNIT})\b(?!-)"),
     # "another year", "another two weeks": a further stretch of known length.
     (
         "duration",
@@ -525,7 +534,7 @@ def _check_duration(text: str, mention: Mention) -> bool:
         return False  # "three quarters of the vote" is a fraction
     if (mention.get("num") or "").lower() not in ("a", "an"):
         return True
-    if mention.get("the") or mention.get("approx") or mention.get("more"):
+    if any(mention.get(name) for name in ("the", "approx", "more", "half", "half2")):
         return True
     # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
     return previous_word(text, mention.start) in (

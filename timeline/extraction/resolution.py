@@ -843,10 +843,26 @@ def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
 # Durations, sets, vague references: timexes that never become events ---------------------
 
 
+# A half of these units is written in the next smaller one: "P2Y6M", "PT5H30M", "P1DT12H".
+_HALF_UNITS = {
+    "year": ("M", 6, False),
+    "day": ("H", 12, True),
+    "hour": ("M", 30, True),
+    "minute": ("S", 30, True),
+}
+
+
 def _duration_value(quantity: float | None, unit: str) -> str:
     letter, is_time = UNITS[unit]
     if unit == "fortnight" and quantity is not None:
         quantity *= 2
+    if quantity is not None and quantity % 1 == 0.5 and unit in _HALF_UNITS:
+        small, amount, small_is_time = _HALF_UNITS[unit]
+        whole = f"{int(quantity)}{letter}" if quantity >= 1 else ""
+        time_mark = "T" if small_is_time else ""
+        if is_time:
+            return f"PT{whole}{amount}{small}"
+        return f"P{whole}{time_mark}{amount}{small}"
     amount = "X" if quantity is None else format_quantity(quantity)
     return f"P{'T' if is_time else ''}{amount}{letter}"
 
@@ -858,6 +874,10 @@ def _resolve_duration(mention: Mention, context: Context) -> Resolution | None:
     # "another year" and "a yearlong" count one unit; a bare plural ("decades-long") is vague.
     single = not mention.get("num") and (mention.get("more") or mention.get("long"))
     quantity = 1.0 if single else number_value(mention.get("num") or "")
+    if mention.get("halfonly"):
+        quantity = 0.5
+    elif quantity is not None and (mention.get("half") or mention.get("half2")):
+        quantity += 0.5
     return Resolution("DURATION", _duration_value(quantity, unit))
 
 
