@@ -191,3 +191,37 @@ def test_dashed_numbers_that_are_not_year_ranges(sentence):
 def test_a_weekday_in_a_present_tense_clause(sentence, expected):
     [(_, _, value)] = timexes(sentence)
     assert value == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Earnings will fall for the last half of 1989.",
+            [("the last half of 1989", "DATE", "1989-H2")],
+        ),
+        (
+            "Demand stays weak through the first two quarters of 1990.",
+            [("the first two quarters of 1990", "DATE", "1990-H1")],
+        ),
+        ("Sales rose. 2007 was a record year.", [("2007", "DATE", "2007")]),
+        ('"2008 will be hard," he said.', [("2008", "DATE", "2008")]),
+        ("Dividends are paid annually.", [("annually", "SET", "P1Y")]),
+    ],
+)
+def test_halves_years_opening_a_sentence_and_schedules(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prices fell. 2000 people lost their jobs.",
+        "Sales should rise 8.5% annually.",
+        "Costs grew 3 percent monthly.",
+        "The average daily volume was high.",
+        "He scored in the second half.",
+    ],
+)
+def test_counts_growth_rates_and_statistics_are_not_timexes(sentence):
+    assert timexes(sentence) == []

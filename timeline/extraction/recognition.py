@@ -294,7 +294,9 @@ PATTERNS: list[tuple[str, str]] = [
     ("quarter", rf"\bQ(?P<q>[1-4])(?:{_}(?P<y>{YEAR}))?\b"),
     (
         "half",
-        rf"\b(?:(?i:the){_})?(?P<ord>(?i:first|second)){_SEP}(?i:half){_}(?i:of){_}"
+        # "the first half of 2009", "the last half of 1989", "the first two quarters of 1990"
+        rf"\b(?:(?i:the){_})?(?P<ord>(?i:first|second|last|latter))"
+        rf"(?:{_SEP}(?i:half)|{_}(?i:two){_}(?i:quarters)){_}(?i:of){_}"
         rf"(?:(?P<y>{YEAR})|(?P<ty>(?i:this|last|next|the)){_}(?i:year)\b)",
     ),
     (
@@ -369,6 +371,7 @@ PATTERNS: list[tuple[str, str]] = [
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
+_SENTENCE_OPENING = re.compile(r"(?:^|[\r\n]|[.!?][\"'\u201d\u2019)]?[^\S\r\n]{1,3})[\"'\u201c(]?$")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
 _NEXT_WORD = re.compile(r"[^\S\r\n]{1,3}([A-Za-z]+)")
 _EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middle)){_}(?i:of){_}$")
@@ -502,6 +505,8 @@ def _check_year(text: str, mention: Mention) -> bool:
         return True
     if _POSSESSIVE_BEFORE.search(text, max(0, mention.start - 4), mention.start):
         return True  # "the company's 1989 results"
+    if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
+        return True  # "2007 was a record year." (a count has its noun: "2000 people died")
     # The second year of a list: "in 1994, 1995 and 1997".
     return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
 
@@ -585,6 +590,14 @@ def _check_year_range(text: str, mention: Mention) -> bool:
     return first < last <= first + 100 and next_word(text, mention.end).lower() not in COUNT_NOUNS
 
 
+def _check_set(text: str, mention: Mention) -> bool:
+    # "rose 8% annually" is a growth rate and "average daily volume" a statistic: no schedule.
+    if not mention.get("adv"):
+        return True
+    before = text[max(0, mention.start - 12) : mention.start].rstrip().lower()
+    return not before.endswith(("%", "percent", "per cent", "average"))
+
+
 def _check_numeric(text: str, mention: Mention) -> bool:
     return mention.get("sep") != "." or len(mention.get("y") or "") == 4
 
@@ -600,4 +613,5 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "clock": _check_clock,
     "fiscal-year": _check_fiscal_year,
     "year-range": _check_year_range,
+    "set": _check_set,
 }

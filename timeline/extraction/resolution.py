@@ -469,7 +469,7 @@ def _resolve_fiscal_period(mention: Mention, context: Context) -> Resolution | N
 
 
 def _resolve_half(mention: Mention, context: Context) -> Resolution | None:
-    half = ORDINALS[(mention.get("ord") or "").lower()]
+    half = 1 if (mention.get("ord") or "").lower() == "first" else 2
     year = _year(mention.get("y")) or _relative_year(mention.get("ty"), context.published)
     return Resolution("DATE", f"{year:04d}-H{half}")
 
