@@ -225,3 +225,33 @@ def test_halves_years_opening_a_sentence_and_schedules(sentence, expected):
 )
 def test_counts_growth_rates_and_statistics_are_not_timexes(sentence):
     assert timexes(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The central bank meets twice a month.", [("twice a month", "SET", "P1M")]),
+        ("Inspectors come once a year.", [("once a year", "SET", "P1Y")]),
+        ("The ferry sails three times a week.", [("three times a week", "SET", "P1W")]),
+        ("Orangemen march each July.", [("each July", "SET", "XXXX-07")]),
+        ("He visits on Tuesdays.", [("Tuesdays", "SET", "XXXX-WXX-2")]),
+        ("Flights leave on Tuesday nights.", [("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
+    ],
+)
+def test_sets_written_as_frequencies_and_plurals(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Hate groups declined through the nineties.", [("the nineties", "DATE", "199")]),
+        ("It was built in the early sixties.", [("the early sixties", "DATE", "196")]),
+    ],
+)
+def test_decades_in_words(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+def test_a_decade_in_words_without_the_is_an_age():
+    assert timexes("He is in his sixties.") == []

@@ -262,6 +262,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?<![\w$\u00a3\u20ac.,/:-])(?:(?i:the){_})?(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
         r"(?:(?P<cd>(?:1[0-9]|20)\d)0s|['\u2019](?P<d>\d)0s)\b",
     ),
+    # "the nineties", "the early sixties"; without "the" it is an age ("in his sixties").
+    (
+        "decade",
+        rf"\b(?i:the){_}(?:(?P<mod>(?i:early|late|mid)){_SEP})?(?P<tens>(?i:twenties|thirties"
+        r"|forties|fifties|sixties|seventies|eighties|nineties))\b",
+    ),
     (
         # "the third quarter", "the 1988 second quarter", "this year's first quarter"
         "quarter",
@@ -338,10 +344,20 @@ PATTERNS: list[tuple[str, str]] = [
         "set",
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
         rf"(?P<unit>(?i:days?|weeks?|months?|years?|hours?|minutes?|mornings?|evenings?|nights?"
-        rf"|weekends?)|(?P<wd>{WEEKDAY}))"
+        rf"|weekends?)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))"
         r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|nightly|hourly)))\b",
     ),
-    ("set", rf"\b(?P<wd>{WEEKDAY})s\b"),
+    # "Tuesdays", "Monday and Tuesday nights": a weekday in the plural recurs.
+    (
+        "set",
+        rf"\b(?P<wd>{WEEKDAY})(?:s\b|{_}(?P<parts>(?i:mornings|afternoons|evenings|nights))\b)",
+    ),
+    # "twice a week", "once a year", "three times a month"
+    (
+        "set",
+        rf"\b(?P<freq>(?i:once|twice)|{NUMBER}{_}(?i:times)){_}(?i:an?|per|every){_}"
+        rf"(?P<unit>(?i:day|week|month|year|quarter|hour|decade))\b(?!-)",
+    ),
     (
         "vague",
         rf"\b(?P<word>{VAGUE_WORD})\b",

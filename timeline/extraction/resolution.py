@@ -380,10 +380,17 @@ def _year_result(
     )
 
 
+_DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+
+
 def _resolve_decade(mention: Mention, context: Context) -> Resolution | None:
     if mention.get("cd"):
         return Resolution("DATE", mention.get("cd") or "")
-    digit = int(mention.get("d") or 0)
+    tens = (mention.get("tens") or "").lower()
+    digit = _DECADE_WORDS[tens] if tens else int(mention.get("d") or 0)
     century = context.published.year // 100
     # "the '90s" read in 2022 is the 1990s, not the 2090s.
     if century * 100 + digit * 10 > context.published.year:
@@ -898,7 +905,13 @@ def _resolve_set(mention: Mention, context: Context) -> Resolution | None:
         return Resolution("SET", _SET_ADVERBS[(mention.get("adv") or "").lower()])
     if mention.get("wd"):
         weekday = WEEKDAYS[(mention.get("wd") or "").lower()] + 1
-        return Resolution("SET", f"XXXX-WXX-{weekday}")
+        part = (mention.get("parts") or "").lower().rstrip("s")
+        time = f"T{PARTS_OF_DAY[part]}" if part else ""
+        return Resolution("SET", f"XXXX-WXX-{weekday}{time}")
+    if mention.get("mon"):
+        return Resolution("SET", f"XXXX-{_month_number(mention.get('mon') or ''):02d}")
+    if mention.get("freq"):
+        return Resolution("SET", _duration_value(1.0, _unit(mention.get("unit"))))
     word = _unit(mention.get("unit"))
     if word.rstrip("s") in PARTS_OF_DAY:
         return Resolution("SET", f"XXXX-XX-XXT{PARTS_OF_DAY[word.rstrip('s')]}")
