@@ -255,3 +255,20 @@ def test_decades_in_words(sentence, expected):
 
 def test_a_decade_in_words_without_the_is_an_age():
     assert timexes("He is in his sixties.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "earlier" and "later" order two events; "early" and "late" are part of the day.
+        ("Earlier Friday, lawyers filed a petition.", [("Friday", "DATE", "2013-03-15")]),
+        ("Later Thursday, the cousins left.", [("Thursday", "DATE", "2013-03-14")]),
+        ("The rally began early Friday.", [("early Friday", "DATE", "2013-03-15")]),
+        (
+            "The firm expects a profit by the end of the decade.",
+            [("the end of the decade", "DATE", "201")],
+        ),
+    ],
+)
+def test_modifiers_of_weekdays_and_edges_of_periods(sentence, expected):
+    assert timexes(sentence) == expected

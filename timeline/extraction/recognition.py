@@ -200,7 +200,8 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "weekday",
-        rf"\b(?:(?P<mod>(?i:last|next|this|coming|past|earlier|later|early|late)){_})?"
+        # "early Friday" is the start of Friday; "earlier Friday" only orders two events.
+        rf"\b(?:(?P<mod>(?i:last|next|this|coming|past|early|late)){_})?"
         rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?"
         # A possessive ("Friday's vote") names a day already reported, whatever the verb.
         rf"(?:(?=(?P<poss>['\u2019]s\b))|)",
@@ -225,7 +226,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "relative",
         rf"\b(?i:end|beginning|start|middle){_}(?i:of){_}"
-        rf"(?P<body>(?P<rel>(?i:the)){_}(?P<unit>(?i:week|month|year))\b)",
+        rf"(?P<body>(?P<rel>(?i:the)){_}(?P<unit>(?i:week|month|year|decade|century))\b)",
     ),
     # "the fiscal year", "the full year", "the year ended Sept. 30"
     ("fiscal-year", rf"\b(?i:the){_}(?:(?P<which>(?i:fiscal|full)){_})?(?i:year)\b(?![-'\u2019])"),
