@@ -23,6 +23,9 @@ from timeline.extraction.tense import clause_tense
         ("It will be paid on an unspecified date in January.", "January", "future"),
         ("Flights will double by August to markets untouched by the crisis.", "August", "future"),
         ("The merger was completed in January.", "January", "past"),
+        # A plan set in the present perfect, and the earliest of what is to come.
+        ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "future"),
+        ("They said they could be ready as soon as Tuesday.", "Tuesday", "future"),
     ],
 )
 def test_tense_markers(sentence, expression, tense):

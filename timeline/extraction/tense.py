@@ -185,7 +185,11 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif word in _FUTURE_ADJECTIVES and prev in ("was", "were") and nxt in _PLAN_LINKS:
             markers[i] = Tense.FUTURE
-        elif word in _PLAN_PARTICIPLES and nxt == "to":
+        elif word in _PLAN_PARTICIPLES and (nxt == "to" or prev in ("has", "have")):
+            # "set to resume", "has scheduled a vote for Friday": a plan still ahead.
+            markers[i] = Tense.FUTURE
+        elif word == "as" and prev in ("soon", "early") and i > 1 and lowered[i - 2] == "as":
+            # "as soon as Tuesday", "as early as next week": the earliest of what is to come.
             markers[i] = Tense.FUTURE
         elif word in _INTENT_VERBS and nxt == "to":
             markers[i] = Tense.FUTURE
