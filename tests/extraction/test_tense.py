@@ -26,6 +26,7 @@ from timeline.extraction.tense import clause_tense
         # A plan set in the present perfect, and the earliest of what is to come.
         ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "future"),
         ("They said they could be ready as soon as Tuesday.", "Tuesday", "future"),
+        ("The offer had been scheduled to expire at midnight Friday.", "Friday", "past"),
     ],
 )
 def test_tense_markers(sentence, expression, tense):

@@ -185,6 +185,9 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif word in _FUTURE_ADJECTIVES and prev in ("was", "were") and nxt in _PLAN_LINKS:
             markers[i] = Tense.FUTURE
+        elif word in _PLAN_PARTICIPLES and i > 1 and prev == "been" and lowered[i - 2] == "had":
+            # "had been scheduled to expire Friday": a plan that lay in the past.
+            markers[i] = Tense.PAST
         elif word in _PLAN_PARTICIPLES and (nxt == "to" or prev in ("has", "have")):
             # "set to resume", "has scheduled a vote for Friday": a plan still ahead.
             markers[i] = Tense.FUTURE
