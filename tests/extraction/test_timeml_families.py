@@ -272,3 +272,16 @@ def test_a_decade_in_words_without_the_is_an_age():
 )
 def test_modifiers_of_weekdays_and_edges_of_periods(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('Baker said on ABC\'s "This Week With David Brinkley" that it was over.', []),
+        ("Gonzalez spoke on CBS's ''60 Minutes.''", []),
+        ('"This week was hard," he said.', [("This week", "DATE", "2013-W12")]),
+        ('"Two weeks ago we met," he said.', [("Two weeks ago", "DATE", "2013-W10")]),
+    ],
+)
+def test_quoted_programme_titles_are_not_timexes(sentence, expected):
+    assert timexes(sentence) == expected

@@ -549,7 +549,20 @@ def _check_offset(text: str, mention: Mention) -> bool:
     return True
 
 
+def _is_a_quoted_title(text: str, mention: Mention) -> bool:
+    """ "This Week," and "60 Minutes" in quotes with a capitalised unit are programme titles."""
+    unit = mention.get("unit") or ""
+    quoted = mention.start > 0 and text[mention.start - 1] in "\"'\u201c\u2018`"
+    return quoted and unit[:1].isupper()
+
+
+def _check_relative(text: str, mention: Mention) -> bool:
+    return not _is_a_quoted_title(text, mention)
+
+
 def _check_duration(text: str, mention: Mention) -> bool:
+    if _is_a_quoted_title(text, mention):
+        return False
     if (mention.get("suffix") or "").lower() == "-old" or next_word(text, mention.end) == "old":
         return False  # an age ("52 years old") is not annotated as a duration
     if (mention.get("unit") or "").lower() == "quarters" and next_word(text, mention.end) == "of":
@@ -631,4 +644,5 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "fiscal-year": _check_fiscal_year,
     "year-range": _check_year_range,
     "set": _check_set,
+    "relative": _check_relative,
 }
