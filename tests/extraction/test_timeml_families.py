@@ -285,3 +285,16 @@ def test_modifiers_of_weekdays_and_edges_of_periods(sentence, expected):
 )
 def test_quoted_programme_titles_are_not_timexes(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("If I were choosing the people of tomorrow, I would pick them.", []),
+        ("Intel chips run many of today's computers.", []),
+        ("The offer stands as of today.", [("today", "DATE", "2013-03-20")]),
+        ("Today's vote is close.", [("Today", "DATE", "2013-03-20")]),
+    ],
+)
+def test_today_and_tomorrow_as_an_age_are_not_days(sentence, expected):
+    assert timexes(sentence) == expected

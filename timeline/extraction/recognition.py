@@ -556,6 +556,14 @@ def _is_a_quoted_title(text: str, mention: Mention) -> bool:
     return quoted and unit[:1].isupper()
 
 
+def _check_deictic(text: str, mention: Mention) -> bool:
+    # "the leaders of tomorrow", "many of today's computers": the present or future age at
+    # large, not a day ("as of today" is one).
+    if mention.get("mod") or mention.get("part") or previous_word(text, mention.start) != "of":
+        return True
+    return previous_word(text, mention.start, 1) == "as"
+
+
 def _check_relative(text: str, mention: Mention) -> bool:
     return not _is_a_quoted_title(text, mention)
 
@@ -645,4 +653,5 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "year-range": _check_year_range,
     "set": _check_set,
     "relative": _check_relative,
+    "deictic": _check_deictic,
 }
