@@ -298,3 +298,18 @@ def test_quoted_programme_titles_are_not_timexes(sentence, expected):
 )
 def test_today_and_tomorrow_as_an_age_are_not_days(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Islam will one day be the largest religion.", [("one day", "DATE", "FUTURE_REF")]),
+        ("One day, he simply left the village.", [("One day", "DATE", "PAST_REF")]),
+        ("He hopes he may someday fly again.", [("someday", "DATE", "FUTURE_REF")]),
+        ("He had only been in the job one day.", [("one day", "DURATION", "P1D")]),
+        ("The strike lasted for one day.", [("one day", "DURATION", "P1D")]),
+        ("One day later, he left.", [("One day later", "DATE", "2013-03-21")]),
+    ],
+)
+def test_one_day_as_an_unnamed_time_or_a_length(sentence, expected):
+    assert timexes(sentence) == expected

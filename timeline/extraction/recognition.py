@@ -136,6 +136,13 @@ _YEAR_SUFFIX = rf"(?:,?{_}(?P<y>{YEAR}))?"
 # (kind, pattern). Overlaps are settled later by keeping the longest match.
 PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<![\w/.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w/-]|\.\d)"),
+    # "will one day be", "someday": an unnamed time, ahead or behind (before the duration
+    # pattern, which "one day" also matches, so that it wins the tie when it is an adverb).
+    (
+        "vague",
+        rf"\b(?P<word>(?i:one{_}day|someday|some{_}day))\b"
+        rf"(?!{_}(?i:of|in|and|or|after|before|later|earlier|ago|off|trip|visit)\b|-)",
+    ),
     (
         "numeric",
         r"(?<![\w/.,-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
@@ -556,6 +563,23 @@ def _is_a_quoted_title(text: str, mention: Mention) -> bool:
     return quoted and unit[:1].isupper()
 
 
+# Before "one day" these make it an adverb of an unnamed time ("Islam will one day be").
+_ADVERB_LEADERS = frozenset(
+    "will would may might could can should must shall he she they we i you it who and but to"
+    " not never".split()
+)
+
+
+def _check_vague(text: str, mention: Mention) -> bool:
+    # "in the job one day" and "for one day" are lengths; "he will one day lead" and a
+    # sentence opening "One day, ..." are an unnamed time.
+    if not (mention.get("word") or "").lower().startswith(("one", "some ")):
+        return True
+    if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
+        return True
+    return previous_word(text, mention.start) in _ADVERB_LEADERS
+
+
 def _check_deictic(text: str, mention: Mention) -> bool:
     # "the leaders of tomorrow", "many of today's computers": the present or future age at
     # large, not a day ("as of today" is one).
@@ -654,4 +678,5 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "set": _check_set,
     "relative": _check_relative,
     "deictic": _check_deictic,
+    "vague": _check_vague,
 }

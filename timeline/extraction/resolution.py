@@ -948,6 +948,9 @@ _VAGUE_VALUES = {
 
 def _resolve_vague(mention: Mention, context: Context) -> Resolution | None:
     word = " ".join((mention.get("word") or "").lower().split())
+    if word in ("one day", "someday", "some day"):
+        # "Islam will one day be ..." looks ahead; "one day he left" looks back.
+        return Resolution("DATE", "PAST_REF" if context.tense is Tense.PAST else "FUTURE_REF")
     return Resolution("DATE", _VAGUE_VALUES[word])
 
 
