@@ -58,6 +58,15 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         # "over" before a length is mostly "during"; "nearly" belongs to the expression.
         ("The plant will cut jobs over three years.", [("three years", "DURATION", "P3Y")]),
         ("It took nearly five months.", [("nearly five months", "DURATION", "P5M")]),
+        # "or so" and "no more than" approximate the length and belong to it.
+        (
+            "Over the next two years or so, the share rose.",
+            [("the next two years or so", "DURATION", "P2Y")],
+        ),
+        (
+            "Iraq opens its sites for no more than sixty days.",
+            [("no more than sixty days", "DURATION", "P60D")],
+        ),
         ("The crowd waited for hours.", [("hours", "DURATION", "PTXH")]),
     ],
 )

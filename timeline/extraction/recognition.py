@@ -91,9 +91,11 @@ APPROX = _words(
 HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
 # Before a length "over" is mostly "during" ("cut jobs over three years"), so it stays out.
 DURATION_APPROX = _words(
-    "nearly", "almost", "some", "roughly", "around",
+    "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
+# "the next year or so": the approximation belongs to the expression.
+OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
 MONTH_MODIFIER = _words(
     f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
     f"late{_}this", "early", "late", "mid", "last", "next", "this",
@@ -227,7 +229,8 @@ PATTERNS: list[tuple[str, str]] = [
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
         rf"(?P<rel>{RELATIVE_WORD})"
-        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)",
+        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
+        rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
     (
@@ -336,7 +339,7 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
         rf"(?:(?P<approx>{DURATION_APPROX}){_})?(?P<num>{NUMBER})(?P<half>{HALF})?"
         rf"(?:{_}(?P<more>(?i:more|additional|extra|further)))?{_SEP}(?P<unit>{UNIT})\b"
-        rf"(?:(?P<half2>{_}(?i:and){_}(?i:a){_}(?i:half))\b)?(?P<suffix>-(?i:long|old))?",
+        rf"(?:(?P<half2>{_}(?i:and){_}(?i:a){_}(?i:half))\b)?(?:(?P<suffix>-(?i:long|old))|{OR_SO})?",
     ),
     # "half an hour", "half a year"
     ("duration", rf"\b(?P<halfonly>(?i:half)){_}(?i:an?){_}(?P<unit>{UNIT})\b(?!-)"),
