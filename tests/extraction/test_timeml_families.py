@@ -322,3 +322,22 @@ def test_today_and_tomorrow_as_an_age_are_not_days(sentence, expected):
 )
 def test_one_day_as_an_unnamed_time_or_a_length(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The index was down 4.5% from the previous Friday.",
+            [("the previous Friday", "DATE", "2013-03-15")],
+        ),
+        (
+            "On March 4 he was arrested; the following Monday he was freed.",
+            [("March 4", "DATE", "2013-03-04"), ("the following Monday", "DATE", "2013-03-11")],
+        ),
+        ("Women's Day is this coming Sunday.", [("this coming Sunday", "DATE", "2013-03-24")]),
+        ("They met this past Monday.", [("this past Monday", "DATE", "2013-03-18")]),
+    ],
+)
+def test_weekdays_counted_from_the_last_date_or_publication(sentence, expected):
+    assert timexes(sentence) == expected

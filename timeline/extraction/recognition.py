@@ -210,7 +210,8 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "weekday",
         # "early Friday" is the start of Friday; "earlier Friday" only orders two events.
-        rf"\b(?:(?P<mod>(?i:last|next|this|coming|past|early|late)){_})?"
+        rf"\b(?:(?P<mod>(?i:this{_}coming|this{_}past|last|next|this|coming|past|early|late"
+        rf"|the{_}previous|the{_}preceding|the{_}following)){_})?"
         rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?"
         # A possessive ("Friday's vote") names a day already reported, whatever the verb.
         rf"(?:(?=(?P<poss>['\u2019]s\b))|)",

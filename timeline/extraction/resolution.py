@@ -510,13 +510,22 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
     published = context.published
     target = WEEKDAYS[(mention.get("wd") or "").lower()]
     name = WEEKDAY_NAMES[target]
-    modifier = (mention.get("mod") or "").lower()
+    modifier = " ".join((mention.get("mod") or "").lower().split())
     back = (published.weekday() - target) % 7
     ahead = (target - published.weekday()) % 7
     confidence = 0.9
-    if modifier in ("last", "past"):
+    if modifier.startswith("the "):
+        # "the previous Friday", "the following Monday": counted from the last day mentioned.
+        base = context.anchor or published
+        if modifier.endswith("following"):
+            date = base + ((target - base.weekday()) % 7 or 7) * DAY
+        else:
+            date = base - ((base.weekday() - target) % 7 or 7) * DAY
+        reason = f"{modifier[4:]} {name} from {base.isoformat()}"
+        return _day_result(mention, context, date, reason, "anchored", 0.7)
+    if modifier in ("last", "past", "this past"):
         offset, reason = -(back or 7), f"{name} strictly before publication"
-    elif modifier in ("next", "coming"):
+    elif modifier in ("next", "coming", "this coming"):
         offset, reason = ahead or 7, f"first {name} strictly after publication"
     elif back == 0:
         offset, reason = 0, f"{name} is the publication day"
