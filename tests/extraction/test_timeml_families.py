@@ -90,12 +90,14 @@ def test_rates_ages_and_amounts_are_not_durations(sentence):
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("He was released days later.", [("days later", "DATE", "FUTURE_REF")]),
-        ("Years ago, the plant closed.", [("Years ago", "DATE", "PAST_REF")]),
-        ("Hours earlier, the rebels had left.", [("Hours earlier", "DATE", "PAST_REF")]),
+        ("He was released days later.", [("days", "DURATION", "PXD")]),
+        ("Years ago, the plant closed.", [("Years", "DURATION", "PXY")]),
+        ("Hours earlier, the rebels had left.", [("Hours", "DURATION", "PTXH")]),
+        # With a vague number the offset keeps its direction.
+        ("It closed a few years ago.", [("a few years ago", "DATE", "PAST_REF")]),
     ],
 )
-def test_an_offset_of_unknown_size_is_a_vague_past_or_future(sentence, expected):
+def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
     assert timexes(sentence) == expected
 
 

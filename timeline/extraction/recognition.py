@@ -392,8 +392,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:within|after|amid|following|follows|during|despite){_}"
         rf"(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:of)\b",
     ),
-    # "days later", "years ago": an offset of unknown size, so a vague past or future.
-    ("offset", rf"\b(?P<unit>{PLURAL_UNIT}){_}(?P<dir>(?i:ago|later|earlier))\b"),
+    # "[months] ago", "[days] later": TimeML writes an offset of unknown size as the stretch
+    # alone, leaving the direction word out.
+    (
+        "vague-period",
+        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:ago|later|earlier)\b",
+    ),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
