@@ -113,3 +113,83 @@ def test_english_text_is_unaffected_by_the_language_tables():
     english = extract(text, WED, lang="en").events
     assert [e.iso_date for e in english] == ["2022-03-09"]
     assert compiled_patterns("en") == ()
+
+
+# Abbreviated months, day ranges, seasons, quarters and the present of a schedule ------------
+MORE_ROWS = [
+    ("es", "La cumbre se celebró el 12 abr. 2021.", "12 abr. 2021", "2021-04-12", "day", None),
+    ("es", "La cumbre será del 12 al 15 de abril.", "del 12 al 15 de abril", "2022-04-12", "day",
+     "2022-04-15"),
+    ("es", "La cumbre será el 12-13 de abril.", "12-13 de abril", "2022-04-12", "day",
+     "2022-04-13"),
+    ("es", "Votarán entre el 12 y el 15 de abril de 2022.",
+     "entre el 12 y el 15 de abril de 2022", "2022-04-12", "day", "2022-04-15"),
+    ("es", "Las ventas cayeron en el primer trimestre de 2021.", "el primer trimestre de 2021",
+     "2021-01", "quarter", None),
+    ("es", "El presidente viaja el jueves a Lima.", "jueves", "2022-03-10", "day", None),
+    ("es", "El presidente viajó el jueves a Lima.", "jueves", "2022-03-03", "day", None),
+    ("fr", "La réunion a eu lieu le 12 avr. 2021.", "12 avr. 2021", "2021-04-12", "day", None),
+    ("fr", "Le sommet aura lieu du 12 au 15 avril.", "du 12 au 15 avril", "2022-04-12", "day",
+     "2022-04-15"),
+    ("fr", "Le sommet aura lieu les 12-13 avril.", "12-13 avril", "2022-04-12", "day",
+     "2022-04-13"),
+    ("fr", "Les ventes ont chuté au deuxième trimestre 2021.", "deuxième trimestre 2021",
+     "2021-04", "quarter", None),
+    ("fr", "Le président se rend jeudi à Berlin.", "jeudi", "2022-03-10", "day", None),
+    ("fr", "Le président s'est rendu jeudi à Berlin.", "jeudi", "2022-03-03", "day", None),
+    ("de", "Die Sitzung fand am 12. Okt. 2021 statt.", "12. Okt. 2021", "2021-10-12", "day",
+     None),
+    ("de", "Der Gipfel findet vom 12. bis 15. April statt.", "vom 12. bis 15. April",
+     "2022-04-12", "day", "2022-04-15"),
+    ("de", "Der Gipfel findet am 12.-13. April statt.", "12.-13. April", "2022-04-12", "day",
+     "2022-04-13"),
+    ("de", "Die Umsätze fielen im ersten Quartal 2021.", "ersten Quartal 2021", "2021-01",
+     "quarter", None),
+    ("de", "Der Präsident reist am Donnerstag nach Paris.", "Donnerstag", "2022-03-10", "day",
+     None),
+    ("de", "Der Präsident reiste am Donnerstag nach Paris.", "Donnerstag", "2022-03-03", "day",
+     None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "sentence", "span", "iso", "precision", "end"), MORE_ROWS)
+def test_abbreviations_ranges_quarters_and_scheduled_presents(
+    lang, sentence, span, iso, precision, end
+):
+    result = extract(sentence, published=WED, lang=lang)
+    assert [t.text for t in result.timexes] == [span]
+    [event] = result.events
+    ended = event.end_date.isoformat() if event.end_date else None
+    assert (event.iso_date, event.precision.value, ended) == (iso, precision, end)
+
+
+SEASONS = [
+    ("es", "El acuerdo se firmó en la primavera de 2021.", "la primavera de 2021", "2021-SP"),
+    ("es", "Este verano habrá elecciones.", "Este verano", "2022-SU"),
+    ("es", "El invierno pasado fue duro.", "El invierno pasado", "2021-WI"),
+    ("fr", "L'accord a été signé au printemps 2021.", "printemps 2021", "2021-SP"),
+    ("fr", "Il a été élu cet été.", "cet été", "2022-SU"),
+    ("fr", "L'hiver dernier a été froid.", "L'hiver dernier", "2021-WI"),
+    ("de", "Im Sommer 2021 wurde gewählt.", "Sommer 2021", "2021-SU"),
+    ("de", "Letzten Winter war es kalt.", "Letzten Winter", "2021-WI"),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "span", "value"), SEASONS)
+def test_seasons_are_timexes_without_an_event(lang, sentence, span, value):
+    result = extract(sentence, published=WED, lang=lang)
+    assert [(t.text, t.value) for t in result.timexes] == [(span, value)]
+    assert result.events == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fr", "Il a été élu président."),
+        ("es", "El barco navegó por el mar tres días."),
+        ("de", "Theo Sommer schrieb einen Kommentar."),
+    ],
+)
+def test_season_and_month_look_alikes_are_not_dates(lang, sentence):
+    result = extract(sentence, published=WED, lang=lang)
+    assert [t for t in result.timexes if t.type == "DATE"] == []

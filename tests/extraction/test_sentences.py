@@ -33,6 +33,10 @@ def test_it_splits_paragraphs_on_line_breaks():
         "John F. Kennedy spoke in Dallas.",
         "Acme Inc. said profits rose.",
         "He left at 10 p.m. Wednesday with his aides.",
+        # Spanish and French month abbreviations, accented ones included (German ordinals are
+        # joined by the pipeline).
+        "La cumbre se celebró el 12 abr. 2021 en Lima.",
+        "La réunion a eu lieu le 3 févr. 2021 à Paris.",
     ],
 )
 def test_it_does_not_split_at_abbreviations_initials_or_decimals(text):

@@ -19,6 +19,14 @@ from timeline.extraction.tense import clause_tense
         ("The government plans to pay the claims on Friday.", "Friday", "future"),
         # "could" is as often the past of "can" as a conditional.
         ("He could not be reached on Wednesday.", "Wednesday", "unknown"),
+        # An "-ed" adjective is no past verb: after an article, or before its "by" agent.
+        ("It will be paid on an unspecified date in January.", "January", "future"),
+        ("Flights will double by August to markets untouched by the crisis.", "August", "future"),
+        ("The merger was completed in January.", "January", "past"),
+        # A plan set in the present perfect, and the earliest of what is to come.
+        ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "future"),
+        ("They said they could be ready as soon as Tuesday.", "Tuesday", "future"),
+        ("The offer had been scheduled to expire at midnight Friday.", "Friday", "past"),
     ],
 )
 def test_tense_markers(sentence, expression, tense):

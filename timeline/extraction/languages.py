@@ -64,6 +64,9 @@ class Language:
     going_to_next: tuple[str, ...]  # a next word (es "a") or infinitive endings (fr)
     clause_breaks: frozenset[str]
     since_words: frozenset[str]
+    seasons: dict[str, str]  # -> "spring", "summer", "autumn", "winter"
+    ordinals: dict[str, str]  # a quarter's ordinal -> "first" ... "fourth"
+    short_months: dict[str, int]  # "abr", "févr", "Okt": read only beside a day number
     patterns: tuple[tuple[str, str], ...] = ()
 
 
@@ -72,6 +75,11 @@ def _spanish() -> Language:
         "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
         "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
         "diciembre": 12,
+    }  # fmt: skip
+    # Abbreviations are read only beside a day number: "mar" alone is the sea.
+    short_months = {
+        "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8,
+        "sep": 9, "sept": 9, "set": 9, "oct": 10, "nov": 11, "dic": 12,
     }  # fmt: skip
     weekdays = {
         "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
@@ -94,14 +102,38 @@ def _spanish() -> Language:
         "esta": "this",
     }  # fmt: skip
     mon = _ci(months)
+    short = rf"{_ci(short_months)}\.?"
     wd = _ci(weekdays)
     num = rf"(?:\d{{1,3}}|{_ci(numbers)})"
     unit = _ci(units)
+    season = _ci(["primavera", "verano", "otoño", "invierno"])
+    ordinal = _ci(["primer", "primero", "segundo", "tercer", "tercero", "cuarto"])
     patterns = (
         (
             "day-month",
             rf"\b(?:(?P<wd>{wd}),?{_})?(?P<d>{DAY}|(?i:primero)|1[º°])(?:{_}(?i:de))?{_}"
-            rf"(?P<mon>{mon})\b(?:{_}(?i:de|del){_}(?P<y>{YEAR}))?",
+            rf"(?P<mon>{mon}\b|{short}(?!\w))(?:{_}(?:(?i:de|del){_})?(?P<y>{YEAR}))?",
+        ),
+        # "12-13 de abril", "del 12 al 15 de abril", "entre el 12 y el 15 de abril"
+        (
+            "day-range",
+            rf"\b(?:(?i:del){_}(?P<d1>{DAY}){_}(?i:al){_}|(?i:entre){_}(?i:el){_}(?P<e1>{DAY})"
+            rf"{_}(?i:y){_}(?i:el){_}|(?P<h1>{DAY}){_0}[-\u2013]{_0})(?P<d2>{DAY})"
+            rf"(?:{_}(?i:de))?{_}(?P<mon>{mon}\b|{short}(?!\w))(?:{_}(?i:de|del){_}(?P<y>{YEAR}))?",
+        ),
+        # "en la primavera de 2022", "este verano", "el invierno pasado"
+        (
+            "season",
+            rf"\b(?:(?i:en|durante|desde|hasta|para){_})?(?P<body>(?:(?P<mod>(?i:este|esta)){_}"
+            rf"|(?i:el|la){_})(?P<season>{season})\b"
+            rf"(?:{_}(?P<mod2>(?i:pasado|pasada|próximo|próxima|proximo|proxima|que{_}viene))\b"
+            rf"|{_}(?i:de|del){_}(?P<y>{YEAR}))?)",
+        ),
+        # "el primer trimestre de 2022", "el segundo trimestre"
+        (
+            "quarter",
+            rf"\b(?:(?i:el){_})?(?P<ord>{ordinal}){_}(?i:trimestre)\b"
+            rf"(?:{_}(?i:de|del){_}(?:(?i:año){_})?(?P<y>{YEAR}))?",
         ),
         ("month-year", rf"\b(?P<mon>{mon}){_}(?i:de|del){_}(?P<y>{YEAR})"),
         (
@@ -183,6 +215,21 @@ def _spanish() -> Language:
             "que donde mientras aunque porque pero cuando si tras después antes".split()
         ),
         since_words=frozenset({"desde"}),
+        seasons={
+            "primavera": "spring",
+            "verano": "summer",
+            "otoño": "autumn",
+            "invierno": "winter",
+        },
+        ordinals={
+            "primer": "first",
+            "primero": "first",
+            "segundo": "second",
+            "tercer": "third",
+            "tercero": "third",
+            "cuarto": "fourth",
+        },
+        short_months=short_months,
         patterns=patterns,
     )
 
@@ -192,6 +239,10 @@ def _french() -> Language:
         "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
         "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
         "décembre": 12, "decembre": 12,
+    }  # fmt: skip
+    short_months = {
+        "janv": 1, "févr": 2, "fevr": 2, "fév": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9,
+        "oct": 10, "nov": 11, "déc": 12, "dec": 12,
     }  # fmt: skip
     weekdays = {
         "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
@@ -209,18 +260,47 @@ def _french() -> Language:
     }  # fmt: skip
     modifiers = {
         "dernier": "last", "dernière": "last", "derniere": "last", "passé": "last",
-        "passée": "last", "prochain": "next", "prochaine": "next", "ce": "this", "cette": "this",
+        "passée": "last", "prochain": "next", "prochaine": "next", "ce": "this", "cet": "this",
+        "cette": "this",
     }  # fmt: skip
     mon = _ci(months)
+    short = rf"{_ci(short_months)}\."
     wd = _ci(weekdays)
     num = rf"(?:\d{{1,3}}|{_ci(numbers)})"
     unit = _ci(units)
     rel_after = "(?i:dernière|derniere|dernier|passée|passé|prochaine|prochain)"
+    ordinal = _ci(["premier", "1er", "deuxième", "deuxieme", "second", "2e", "troisième",
+                   "troisieme", "3e", "quatrième", "quatrieme", "4e"])  # fmt: skip
     patterns = (
         (
             "day-month",
-            rf"\b(?:(?P<wd>{wd}){_})?(?P<d>{DAY}|1er)(?:{_})(?P<mon>{mon})\b"
+            rf"\b(?:(?P<wd>{wd}){_})?(?P<d>{DAY}|1er)(?:{_})(?P<mon>{mon}\b|{short})"
             rf"(?:{_}(?P<y>{YEAR}))?",
+        ),
+        # "12-13 avril", "du 12 au 15 avril", "entre le 12 et le 15 avril"
+        (
+            "day-range",
+            rf"\b(?:(?i:du){_}(?P<d1>{DAY}|1er){_}(?i:au){_}|(?i:entre){_}(?i:le){_}"
+            rf"(?P<e1>{DAY}|1er){_}(?i:et){_}(?i:le){_}|(?P<h1>{DAY}|1er){_0}[-\u2013]{_0})"
+            rf"(?P<d2>{DAY}){_}(?P<mon>{mon}\b|{short})(?:{_}(?P<y>{YEAR}))?",
+        ),
+        # "au printemps 2022", "cet été", "l'hiver dernier"; a bare "été" is "been".
+        (
+            "season",
+            rf"(?<!\w)(?:(?P<mod>(?i:cet|ce)){_}|(?i:l{_APOS}|le{_}))"
+            rf"(?P<season>(?i:printemps|été|automne|hiver))\b"
+            rf"(?:{_}(?P<mod2>{rel_after})\b|{_}(?P<y>{YEAR}))?",
+        ),
+        (
+            "season",
+            rf"(?<!\w)(?i:au|en){_}(?P<body>(?P<season>(?i:printemps|été|automne|hiver))\b"
+            rf"(?:{_}(?P<y>{YEAR}))?)",
+        ),
+        # "le premier trimestre 2022", "au deuxième trimestre"
+        (
+            "quarter",
+            rf"(?<!\w)(?:(?i:au){_})?(?P<body>(?:(?i:le){_})?(?P<ord>{ordinal}){_}"
+            rf"(?i:trimestre)\b(?:{_}(?:(?i:de){_}(?:(?i:l{_APOS}année){_0})?)?(?P<y>{YEAR}))?)",
         ),
         ("month-year", rf"\b(?P<mon>{mon}){_}(?P<y>{YEAR})"),
         (
@@ -298,7 +378,11 @@ def _french() -> Language:
         not_future=frozenset(
             "extra caméra camera opéra opera contra ultra cobra mantra sierra front affront".split()
         ),
-        perfect_auxiliaries=frozenset("a ont avait avaient est sont ai avons".split()),
+        # Elided forms count too: "s'est rendu", "l'a rencontré", "n'a pas signé".
+        perfect_auxiliaries=frozenset(
+            """a ont avait avaient est sont ai avons s'est s'était s'étaient l'a l'ont l'avait
+            n'a n'ont n'est n'avait""".split()
+        ),
         participle_suffixes=(
             "é",
             "ée",
@@ -320,6 +404,22 @@ def _french() -> Language:
             "que qui où mais quand lorsque parce si après avant alors tandis".split()
         ),
         since_words=frozenset({"depuis"}),
+        seasons={"printemps": "spring", "été": "summer", "automne": "autumn", "hiver": "winter"},
+        ordinals={
+            "premier": "first",
+            "1er": "first",
+            "deuxième": "second",
+            "deuxieme": "second",
+            "second": "second",
+            "2e": "second",
+            "troisième": "third",
+            "troisieme": "third",
+            "3e": "third",
+            "quatrième": "fourth",
+            "quatrieme": "fourth",
+            "4e": "fourth",
+        },
+        short_months=short_months,
         patterns=patterns,
     )
 
@@ -329,6 +429,10 @@ def _german() -> Language:
         "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
         "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
         "dezember": 12,
+    }  # fmt: skip
+    short_months = {
+        "jan": 1, "feb": 2, "febr": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+        "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12,
     }  # fmt: skip
     weekdays = {
         "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
@@ -355,6 +459,10 @@ def _german() -> Language:
     # German capitalises month and weekday names and nouns: match them capitalised only, so
     # "morgen" (tomorrow) and "Morgen" (morning) stay apart.
     mon = "(?:" + _alt(m.capitalize() for m in months) + ")"
+    short = "(?:" + _alt(m.capitalize() for m in short_months) + r")\."
+    season = "(?:Frühling|Frühjahr|Sommer|Herbst|Winter)"
+    ordinal = _ci(["ersten", "erste", "zweiten", "zweite", "dritten", "dritte", "vierten",
+                   "vierte"])  # fmt: skip
     wd = "(?:" + _alt(w.capitalize() for w in weekdays) + ")"
     unit_words = "(?:" + _alt(u.capitalize() for u in units) + ")"
     num = rf"(?:\d{{1,3}}|{_ci(numbers)})"
@@ -362,8 +470,32 @@ def _german() -> Language:
     patterns = (
         (
             "day-month",
-            rf"\b(?:(?P<wd>{wd}),?{_})?(?:(?i:den|dem){_})?(?P<d>{DAY})\.{_0}(?P<mon>{mon})\b"
+            rf"\b(?:(?P<wd>{wd}),?{_})?(?:(?i:den|dem){_})?(?P<d>{DAY})\.{_0}"
+            rf"(?P<mon>{mon}\b|{short})(?:{_}(?P<y>{YEAR}))?",
+        ),
+        # "12.-13. April", "vom 12. bis 15. April", "zwischen dem 12. und 15. April"
+        (
+            "day-range",
+            rf"\b(?:(?i:vom){_}(?P<d1>{DAY})\.{_}(?i:bis){_}(?:(?i:zum){_})?"
+            rf"|(?i:zwischen){_}(?i:dem){_}(?P<e1>{DAY})\.{_}(?i:und){_}(?:(?i:dem){_})?"
+            rf"|(?P<h1>{DAY})\.{_0}[-\u2013]{_0})(?P<d2>{DAY})\.{_0}(?P<mon>{mon}\b|{short})"
             rf"(?:{_}(?P<y>{YEAR}))?",
+        ),
+        # "im Sommer 2022", "diesen Herbst", "letzten Winter"
+        (
+            "season",
+            rf"\b(?P<mod>{mod}){_}(?P<season>{season})\b(?:{_}(?P<y>{YEAR}))?",
+        ),
+        (
+            "season",
+            rf"\b(?i:im|seit{_}dem|bis{_}zum){_}(?P<body>(?P<season>{season})\b"
+            rf"(?:{_}(?P<y>{YEAR}))?)",
+        ),
+        # "im ersten Quartal 2022", "das zweite Quartal"
+        (
+            "quarter",
+            rf"\b(?:(?i:im|das|dem|des|ein){_})?(?P<body>(?P<ord>{ordinal}){_}"
+            rf"(?i:Quartal(?:s|es)?)\b(?:{_}(?P<y>{YEAR}))?)",
         ),
         ("month-year", rf"\b(?P<mon>{mon}){_}(?P<y>{YEAR})"),
         (
@@ -440,6 +572,24 @@ def _german() -> Language:
         going_to_next=(),
         clause_breaks=frozenset("dass weil wenn als aber während nachdem bevor ob".split()),
         since_words=frozenset({"seit"}),
+        seasons={
+            "frühling": "spring",
+            "frühjahr": "spring",
+            "sommer": "summer",
+            "herbst": "autumn",
+            "winter": "winter",
+        },
+        ordinals={
+            "erste": "first",
+            "ersten": "first",
+            "zweite": "second",
+            "zweiten": "second",
+            "dritte": "third",
+            "dritten": "third",
+            "vierte": "fourth",
+            "vierten": "fourth",
+        },
+        short_months=short_months,
         patterns=patterns,
     )
 
@@ -498,12 +648,16 @@ def translate(
             fields[name] = fields.pop(name + "2")
     out: dict[str, str] = {}
     if "mon" in fields:
-        out["mon"] = MONTH_NAMES[table.months[_key(fields["mon"])] - 1]
+        name = _key(fields["mon"]).rstrip(".")
+        out["mon"] = MONTH_NAMES[(table.months.get(name) or table.short_months[name]) - 1]
     if "wd" in fields:
         out["wd"] = WEEKDAY_NAMES[table.weekdays[_key(fields["wd"])]]
     if "d" in fields:
         digits = re.sub(r"\D", "", fields["d"])
         out["d"] = digits or "1"  # "primero"
+    first = fields.get("d1") or fields.get("e1") or fields.get("h1")
+    if first and "d2" in fields:
+        out["d1"], out["d2"] = re.sub(r"\D", "", first) or "1", fields["d2"]
     if "y" in fields:
         out["y"] = fields["y"]
     if "mod" in fields:
@@ -564,6 +718,12 @@ def translate(
     elif kind == "year":
         if following in table.count_nouns:
             return None
+    elif kind == "season":
+        out["season"] = table.seasons[_key(fields["season"])]
+        if out.get("mod"):
+            out["rel"] = out.pop("mod")
+    elif kind == "quarter":
+        out["ord"] = table.ordinals[_key(fields["ord"])]
     elif kind == "set":
         pass
     return kind, out

@@ -80,7 +80,7 @@ def _join_ordinal_dates(text: str, sentences: list[Sentence]) -> list[Sentence]:
     for sentence in sentences:
         if joined and _ORDINAL_END.search(joined[-1].text):
             first = sentence.text.split(None, 1)[0].rstrip(".,;:").lower() if sentence.text else ""
-            if table is not None and first in table.months:
+            if table is not None and (first in table.months or first in table.short_months):
                 previous = joined.pop()
                 sentence = Sentence(
                     previous.start, sentence.end, text[previous.start : sentence.end]

@@ -87,6 +87,15 @@ APPROX = _words(
     "nearly", "almost", "some", "roughly", "over", "around",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
+# "2 1/2 years", "two and a half years" ("a year and a half" puts the half after the unit).
+HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
+# Before a length "over" is mostly "during" ("cut jobs over three years"), so it stays out.
+DURATION_APPROX = _words(
+    "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
+    f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
+)  # fmt: skip
+# "the next year or so": the approximation belongs to the expression.
+OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
 MONTH_MODIFIER = _words(
     f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
     f"late{_}this", "early", "late", "mid", "last", "next", "this",
@@ -113,13 +122,13 @@ VAGUE_WORD = _words(
 HOLIDAY = (
     "(?:"
     + "|".join(
-        name.replace(" ", _).replace("'", "['\u2019]")
+        _.join(re.escape(word).replace("'", "['\u2019]") for word in name.split(" "))
         for name in sorted(HOLIDAYS, key=len, reverse=True)
     )
     + ")"
 )
 TIME_ZONE = r"(?:[ECMP][SD]T|GMT|UTC)"
-PLURAL_UNIT = r"(?i:days|weeks|months|years|decades|centuries)"
+PLURAL_UNIT = r"(?i:minutes|hours|days|weeks|months|years|decades|centuries)"
 SINGULAR_UNIT = r"(?i:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
 QUARTER_ORDINAL = r"(?i:first|second|third|fourth|1st|2nd|3rd|4th)"
 YEAR_AGO = r"(?i:year-earlier|year-ago|year-before|prior-year)"
@@ -129,6 +138,13 @@ _YEAR_SUFFIX = rf"(?:,?{_}(?P<y>{YEAR}))?"
 # (kind, pattern). Overlaps are settled later by keeping the longest match.
 PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<![\w/.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w/-]|\.\d)"),
+    # "will one day be", "someday": an unnamed time, ahead or behind (before the duration
+    # pattern, which "one day" also matches, so that it wins the tie when it is an adverb).
+    (
+        "vague",
+        rf"\b(?P<word>(?i:one{_}day|someday|some{_}day))\b"
+        rf"(?!{_}(?i:of|in|and|or|after|before|later|earlier|ago|off|trip|visit)\b|-)",
+    ),
     (
         "numeric",
         r"(?<![\w/.,-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
@@ -164,6 +180,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:from|between){_}(?P<body>(?P<p1>(?P<y1>{YEAR})){_}"
         rf"(?P<conj>(?i:to|and|until|through)){_}(?P<p2>(?P<y2>{YEAR})))",
     ),
+    # "2008-2012", "the 2012-13 season": two years joined by a dash are two timexes too.
+    (
+        "year-range",
+        r"(?<![\w$\u00a3\u20ac.,/:'-])(?P<p1>(?P<y1>1[5-9]\d\d|20\d\d))(?P<conj>[-\u2013/])"
+        r"(?P<p2>(?P<y2>1[5-9]\d\d|20\d\d|\d\d))(?![\w%/-]|[.,]\d)",
+    ),
     (
         "month-year",
         rf"\b(?:(?P<mod>(?i:early|late|mid)){_SEP})?(?P<mon>{MONTH})(?:{_}(?i:of))?,?{_}"
@@ -175,18 +197,24 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?P<mon>{MONTH_FULL})\b(?:{_}(?P<rel>(?i:last|this|next)){_}(?i:year)\b)?",
     ),
     (
-        # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday"
+        # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday",
+        # and the wires' 24-hour clock: "1400 GMT", "at 09:30 local time".
         "clock",
         rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?{_0}"
         rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
-        rf"|(?P<word>(?i:noon|midnight|midday))\b)"
-        rf"(?:{_}(?P<tz>{TIME_ZONE})\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
+        rf"|(?P<word>(?i:noon|midnight|midday))\b"
+        rf"|(?<![\d:.,])(?P<h24>[01]\d|2[0-3])(?P<colon>:?)(?P<m24>[0-5]\d)(?![\d:]|[.,]\d))"
+        rf"(?:{_}(?P<tz>{TIME_ZONE}|(?i:local{_}time))\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
         rf"|(?P<deictic>(?i:today|yesterday|tomorrow))\b))?",
     ),
     (
         "weekday",
-        rf"\b(?:(?P<mod>(?i:last|next|this|coming|past|earlier|later|early|late)){_})?"
-        rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?",
+        # "early Friday" is the start of Friday; "earlier Friday" only orders two events.
+        rf"\b(?:(?P<mod>(?i:this{_}coming|this{_}past|last|next|this|coming|past|early|late"
+        rf"|the{_}previous|the{_}preceding|the{_}following)){_})?"
+        rf"(?P<wd>{WEEKDAY})\b(?:{_}(?P<part>(?i:morning|afternoon|evening|night))\b)?"
+        # A possessive ("Friday's vote") names a day already reported, whatever the verb.
+        rf"(?:(?=(?P<poss>['\u2019]s\b))|)",
     ),
     (
         "deictic",
@@ -202,13 +230,14 @@ PATTERNS: list[tuple[str, str]] = [
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
         rf"(?P<rel>{RELATIVE_WORD})"
-        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)",
+        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
+        rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
     (
         "relative",
         rf"\b(?i:end|beginning|start|middle){_}(?i:of){_}"
-        rf"(?P<body>(?P<rel>(?i:the)){_}(?P<unit>(?i:week|month|year))\b)",
+        rf"(?P<body>(?P<rel>(?i:the)){_}(?P<unit>(?i:week|month|year|decade|century))\b)",
     ),
     # "the fiscal year", "the full year", "the year ended Sept. 30"
     ("fiscal-year", rf"\b(?i:the){_}(?:(?P<which>(?i:fiscal|full)){_})?(?i:year)\b(?![-'\u2019])"),
@@ -237,13 +266,19 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "year",
         rf"(?<![\w$\u00a3\u20ac.,/:'-])(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
-        rf"(?:(?P<fiscal>(?i:fiscal)){_})?(?P<y>{YEAR})",
+        rf"(?:(?P<fiscal>(?i:fiscal)(?:{_}(?i:year))?){_}|(?P<fy>FY){_0})?(?P<y>{YEAR})",
     ),
     ("year", rf"\b(?:(?P<the>(?i:the{_}year)){_})?(?P<y>{SPOKEN_YEAR})"),
     (
         "decade",
         rf"(?<![\w$\u00a3\u20ac.,/:-])(?:(?i:the){_})?(?:(?P<mod>(?i:early|late|mid)){_SEP})?"
         r"(?:(?P<cd>(?:1[0-9]|20)\d)0s|['\u2019](?P<d>\d)0s)\b",
+    ),
+    # "the nineties", "the early sixties"; without "the" it is an age ("in his sixties").
+    (
+        "decade",
+        rf"\b(?i:the){_}(?:(?P<mod>(?i:early|late|mid)){_SEP})?(?P<tens>(?i:twenties|thirties"
+        r"|forties|fifties|sixties|seventies|eighties|nineties))\b",
     ),
     (
         # "the third quarter", "the 1988 second quarter", "this year's first quarter"
@@ -277,7 +312,9 @@ PATTERNS: list[tuple[str, str]] = [
     ("quarter", rf"\bQ(?P<q>[1-4])(?:{_}(?P<y>{YEAR}))?\b"),
     (
         "half",
-        rf"\b(?:(?i:the){_})?(?P<ord>(?i:first|second)){_SEP}(?i:half){_}(?i:of){_}"
+        # "the first half of 2009", "the last half of 1989", "the first two quarters of 1990"
+        rf"\b(?:(?i:the){_})?(?P<ord>(?i:first|second|last|latter))"
+        rf"(?:{_SEP}(?i:half)|{_}(?i:two){_}(?i:quarters)){_}(?i:of){_}"
         rf"(?:(?P<y>{YEAR})|(?P<ty>(?i:this|last|next|the)){_}(?i:year)\b)",
     ),
     (
@@ -301,17 +338,38 @@ PATTERNS: list[tuple[str, str]] = [
         # "the eight-year war", "the two day rally": an adjective leaves the article out.
         rf"\b(?:(?P<the>(?i:the)){_}(?!{NUMBER}{_SEP}{SINGULAR_UNIT}\b)"
         rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
-        rf"(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_SEP}(?P<unit>{UNIT})\b"
-        r"(?P<suffix>-(?i:long|old))?",
+        rf"(?:(?P<approx>{DURATION_APPROX}){_})?(?P<num>{NUMBER})(?P<half>{HALF})?"
+        rf"(?:{_}(?P<more>(?i:more|additional|extra|further)))?{_SEP}(?P<unit>{UNIT})\b"
+        rf"(?:(?P<half2>{_}(?i:and){_}(?i:a){_}(?i:half))\b)?(?:(?P<suffix>-(?i:long|old))|{OR_SO})?",
     ),
+    # "half an hour", "half a year"
+    ("duration", rf"\b(?P<halfonly>(?i:half)){_}(?i:an?){_}(?P<unit>{UNIT})\b(?!-)"),
+    # "another year", "another two weeks": a further stretch of known length.
+    (
+        "duration",
+        rf"\b(?P<more>(?i:another)){_}(?:(?P<num>{NUMBER}){_SEP})?(?P<unit>{UNIT})\b(?!-)",
+    ),
+    # "a decades-long feud", "a years-old slump", "a yearlong inquiry", "a day-long meeting".
+    ("duration", rf"\b(?P<unit>{PLURAL_UNIT})-(?i:long|old)\b"),
+    ("duration", r"\b(?P<unit>(?i:hour|day|week|month|year|decade))-?(?P<long>(?i:long))\b"),
     (
         "set",
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
         rf"(?P<unit>(?i:days?|weeks?|months?|years?|hours?|minutes?|mornings?|evenings?|nights?"
-        rf"|weekends?)|(?P<wd>{WEEKDAY}))"
+        rf"|weekends?)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))"
         r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|nightly|hourly)))\b",
     ),
-    ("set", rf"\b(?P<wd>{WEEKDAY})s\b"),
+    # "Tuesdays", "Monday and Tuesday nights": a weekday in the plural recurs.
+    (
+        "set",
+        rf"\b(?P<wd>{WEEKDAY})(?:s\b|{_}(?P<parts>(?i:mornings|afternoons|evenings|nights))\b)",
+    ),
+    # "twice a week", "once a year", "three times a month"
+    (
+        "set",
+        rf"\b(?P<freq>(?i:once|twice)|{NUMBER}{_}(?i:times)){_}(?i:an?|per|every){_}"
+        rf"(?P<unit>(?i:day|week|month|year|quarter|hour|decade))\b(?!-)",
+    ),
     (
         "vague",
         rf"\b(?P<word>{VAGUE_WORD})\b",
@@ -325,14 +383,27 @@ PATTERNS: list[tuple[str, str]] = [
     # "for years", "within weeks": a bare plural unit after a preposition of extent.
     (
         "vague-period",
-        rf"\b(?i:for|within){_}(?P<body>(?P<unit>{PLURAL_UNIT}))\b"
+        rf"\b(?i:for|within|in){_}(?P<body>(?P<unit>{PLURAL_UNIT}))\b"
         rf"(?!{_SEP}(?i:of|ago|later|earlier|before|after)\b)",
+    ),
+    # "after months of talks", "amid weeks of protests": a stretch of unknown length.
+    (
+        "vague-period",
+        rf"\b(?i:within|after|amid|following|follows|during|despite){_}"
+        rf"(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:of)\b",
+    ),
+    # "[months] ago", "[days] later": TimeML writes an offset of unknown size as the stretch
+    # alone, leaving the direction word out.
+    (
+        "vague-period",
+        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:ago|later|earlier)\b",
     ),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
+_SENTENCE_OPENING = re.compile(r"(?:^|[\r\n]|[.!?][\"'\u201d\u2019)]?[^\S\r\n]{1,3})[\"'\u201c(]?$")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
 _NEXT_WORD = re.compile(r"[^\S\r\n]{1,3}([A-Za-z]+)")
 _EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middle)){_}(?i:of){_}$")
@@ -455,12 +526,19 @@ def _check_year(text: str, mention: Mention) -> bool:
     following = next_word(text, mention.end).lower()
     if following in COUNT_NOUNS:
         return False
-    if mention.get("mod") or mention.get("fiscal") or not (mention.get("y") or "0")[0].isdigit():
+    if (
+        mention.get("mod")
+        or mention.get("fiscal")
+        or mention.get("fy")
+        or not (mention.get("y") or "0")[0].isdigit()
+    ):
         return True
     if previous_word(text, mention.start) in YEAR_CONTEXT:
         return True
     if _POSSESSIVE_BEFORE.search(text, max(0, mention.start - 4), mention.start):
         return True  # "the company's 1989 results"
+    if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
+        return True  # "2007 was a record year." (a count has its noun: "2000 people died")
     # The second year of a list: "in 1994, 1995 and 1997".
     return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
 
@@ -486,26 +564,77 @@ def _check_offset(text: str, mention: Mention) -> bool:
     return True
 
 
+def _is_a_quoted_title(text: str, mention: Mention) -> bool:
+    """ "This Week," and "60 Minutes" in quotes with a capitalised unit are programme titles."""
+    unit = mention.get("unit") or ""
+    quoted = mention.start > 0 and text[mention.start - 1] in "\"'\u201c\u2018`"
+    return quoted and unit[:1].isupper()
+
+
+# Before "one day" these make it an adverb of an unnamed time ("Islam will one day be").
+_ADVERB_LEADERS = frozenset(
+    "will would may might could can should must shall he she they we i you it who and but to"
+    " not never".split()
+)
+
+
+def _check_vague(text: str, mention: Mention) -> bool:
+    # "in the job one day" and "for one day" are lengths; "he will one day lead" and a
+    # sentence opening "One day, ..." are an unnamed time.
+    if not (mention.get("word") or "").lower().startswith(("one", "some ")):
+        return True
+    if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
+        return True
+    return previous_word(text, mention.start) in _ADVERB_LEADERS
+
+
+def _check_deictic(text: str, mention: Mention) -> bool:
+    # "the leaders of tomorrow", "many of today's computers": the present or future age at
+    # large, not a day ("as of today" is one).
+    if mention.get("mod") or mention.get("part") or previous_word(text, mention.start) != "of":
+        return True
+    return previous_word(text, mention.start, 1) == "as"
+
+
+def _check_relative(text: str, mention: Mention) -> bool:
+    return not _is_a_quoted_title(text, mention)
+
+
 def _check_duration(text: str, mention: Mention) -> bool:
+    if _is_a_quoted_title(text, mention):
+        return False
     if (mention.get("suffix") or "").lower() == "-old" or next_word(text, mention.end) == "old":
         return False  # an age ("52 years old") is not annotated as a duration
     if (mention.get("unit") or "").lower() == "quarters" and next_word(text, mention.end) == "of":
         return False  # "three quarters of the vote" is a fraction
     if (mention.get("num") or "").lower() not in ("a", "an"):
         return True
-    if mention.get("the") or mention.get("approx"):
+    if any(mention.get(name) for name in ("the", "approx", "more", "half", "half2")):
         return True
     # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
     return previous_word(text, mention.start) in (
-        "for", "within", "than", "of", "in", "after", "about", "only", "just"
+        "for", "within", "than", "of", "in", "after", "about", "only", "just", "barely", "took",
+        "take", "takes", "taking", "spent", "spend", "lasted", "lasts", "waited",
     )  # fmt: skip
 
 
+_CLOCK_PREPOSITIONS = frozenset("at by until till from before after around since to".split())
+
+
 def _check_clock(text: str, mention: Mention) -> bool:
-    # A bare "noon" or "midnight" is as often a figure of speech ("the midnight oil") as a time.
-    return not mention.get("word") or bool(
-        mention.get("wd") or mention.get("d") or mention.get("deictic")
-    )
+    if mention.get("wd") or mention.get("d") or mention.get("deictic"):
+        return True
+    if mention.get("h24"):
+        # "1400 GMT" carries its zone; "at 14:30" needs the colon and a preposition, so that
+        # counts and scores ("a 1400 rise", "won 10:08") stay out.
+        if mention.get("tz"):
+            return True
+        return bool(mention.get("colon")) and previous_word(text, mention.start) in (
+            _CLOCK_PREPOSITIONS
+        )
+    # A bare "noon" or "midnight" is as often a figure of speech ("the midnight oil") as a
+    # time; after "at" or "by" it is the hour.
+    return not mention.get("word") or previous_word(text, mention.start) in _CLOCK_PREPOSITIONS
 
 
 def _check_fiscal_year(text: str, mention: Mention) -> bool:
@@ -516,6 +645,27 @@ def _check_fiscal_year(text: str, mention: Mention) -> bool:
     if next_word(text, mention.end).lower() in ("ended", "ending"):
         return True
     return previous_word(text, mention.start) == "for"
+
+
+def range_years(first: str, last: str) -> tuple[int, int]:
+    """The two years of a range; "2012-13" ends in 2013."""
+    start = int(first)
+    end = start // 100 * 100 + int(last) if len(last) == 2 else int(last)
+    return start, end
+
+
+def _check_year_range(text: str, mention: Mention) -> bool:
+    first, last = range_years(mention.get("y1") or "0", mention.get("y2") or "0")
+    # "2013-03" is a month, "1500-1600 troops" a count; a range runs forward, within a century.
+    return first < last <= first + 100 and next_word(text, mention.end).lower() not in COUNT_NOUNS
+
+
+def _check_set(text: str, mention: Mention) -> bool:
+    # "rose 8% annually" is a growth rate and "average daily volume" a statistic: no schedule.
+    if not mention.get("adv"):
+        return True
+    before = text[max(0, mention.start - 12) : mention.start].rstrip().lower()
+    return not before.endswith(("%", "percent", "per cent", "average"))
 
 
 def _check_numeric(text: str, mention: Mention) -> bool:
@@ -532,4 +682,9 @@ _CHECKS: dict[str, Callable[[str, Mention], bool]] = {
     "numeric": _check_numeric,
     "clock": _check_clock,
     "fiscal-year": _check_fiscal_year,
+    "year-range": _check_year_range,
+    "set": _check_set,
+    "relative": _check_relative,
+    "deictic": _check_deictic,
+    "vague": _check_vague,
 }

@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from dateutil.easter import easter
+
 from .periods import (
     add_months,
     format_quantity,
@@ -25,7 +27,7 @@ from .periods import (
     week_monday,
     week_value,
 )
-from .recognition import Mention
+from .recognition import Mention, range_years
 from .tense import Tense
 from .types import Precision, ResolvedDate
 from .vocabulary import (
@@ -289,7 +291,7 @@ def _resolve_month_range(mention: Mention, context: Context) -> Resolution | Non
 
 
 def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None:
-    first, last = int(mention.get("y1") or 0), int(mention.get("y2") or 0)
+    first, last = range_years(mention.get("y1") or "0", mention.get("y2") or "0")
     if last <= first:
         return None
     result = _dated(
@@ -378,10 +380,17 @@ def _year_result(
     )
 
 
+_DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+
+
 def _resolve_decade(mention: Mention, context: Context) -> Resolution | None:
     if mention.get("cd"):
         return Resolution("DATE", mention.get("cd") or "")
-    digit = int(mention.get("d") or 0)
+    tens = (mention.get("tens") or "").lower()
+    digit = _DECADE_WORDS[tens] if tens else int(mention.get("d") or 0)
     century = context.published.year // 100
     # "the '90s" read in 2022 is the 1990s, not the 2090s.
     if century * 100 + digit * 10 > context.published.year:
@@ -467,7 +476,7 @@ def _resolve_fiscal_period(mention: Mention, context: Context) -> Resolution | N
 
 
 def _resolve_half(mention: Mention, context: Context) -> Resolution | None:
-    half = ORDINALS[(mention.get("ord") or "").lower()]
+    half = 1 if (mention.get("ord") or "").lower() == "first" else 2
     year = _year(mention.get("y")) or _relative_year(mention.get("ty"), context.published)
     return Resolution("DATE", f"{year:04d}-H{half}")
 
@@ -501,13 +510,22 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
     published = context.published
     target = WEEKDAYS[(mention.get("wd") or "").lower()]
     name = WEEKDAY_NAMES[target]
-    modifier = (mention.get("mod") or "").lower()
+    modifier = " ".join((mention.get("mod") or "").lower().split())
     back = (published.weekday() - target) % 7
     ahead = (target - published.weekday()) % 7
     confidence = 0.9
-    if modifier in ("last", "past"):
+    if modifier.startswith("the "):
+        # "the previous Friday", "the following Monday": counted from the last day mentioned.
+        base = context.anchor or published
+        if modifier.endswith("following"):
+            date = base + ((target - base.weekday()) % 7 or 7) * DAY
+        else:
+            date = base - ((base.weekday() - target) % 7 or 7) * DAY
+        reason = f"{modifier[4:]} {name} from {base.isoformat()}"
+        return _day_result(mention, context, date, reason, "anchored", 0.7)
+    if modifier in ("last", "past", "this past"):
         offset, reason = -(back or 7), f"{name} strictly before publication"
-    elif modifier in ("next", "coming"):
+    elif modifier in ("next", "coming", "this coming"):
         offset, reason = ahead or 7, f"first {name} strictly after publication"
     elif back == 0:
         offset, reason = 0, f"{name} is the publication day"
@@ -518,12 +536,26 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             offset, reason = ahead, f"{name} of the coming days"
     elif context.tense is Tense.FUTURE:
         offset, reason = ahead, f"next {name}"
+    elif _scheduled_present(mention, context):
+        # "The vote is on Sunday", "el presidente viaja el jueves": news writes what is
+        # scheduled in the present tense (Spanish, French and German report the past in
+        # marked tenses, so there a clause with no marker is a present).
+        offset, reason = ahead, f"next {name} (present tense: scheduled)"
+        confidence = 0.7
     else:
         offset, reason = -back, f"most recent {name}"
         if context.tense is not Tense.PAST:
             confidence = 0.65
     date = published + offset * DAY
     return _day_result(mention, context, date, reason, "weekday", confidence)
+
+
+def _scheduled_present(mention: Mention, context: Context) -> bool:
+    if mention.get("poss"):
+        return False
+    if context.tense is Tense.PRESENT:
+        return True
+    return context.tense is Tense.UNKNOWN and context.lang[:2].lower() in ("es", "fr", "de")
 
 
 def _day_result(
@@ -574,6 +606,8 @@ def _resolve_clock(mention: Mention, context: Context) -> Resolution | None:
     word = (mention.get("word") or "").lower()
     if word:
         hour, minute = {"noon": (12, 0), "midday": (12, 0), "midnight": (24, 0)}[word]
+    elif mention.get("h24"):
+        hour, minute = int(mention.get("h24") or 0), int(mention.get("m24") or 0)
     else:
         hour, minute = int(mention.get("h") or 0), int(mention.get("mi") or 0)
         marker = " ".join((mention.get("ap") or "").lower().split())
@@ -825,10 +859,26 @@ def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
 # Durations, sets, vague references: timexes that never become events ---------------------
 
 
+# A half of these units is written in the next smaller one: "P2Y6M", "PT5H30M", "P1DT12H".
+_HALF_UNITS = {
+    "year": ("M", 6, False),
+    "day": ("H", 12, True),
+    "hour": ("M", 30, True),
+    "minute": ("S", 30, True),
+}
+
+
 def _duration_value(quantity: float | None, unit: str) -> str:
     letter, is_time = UNITS[unit]
     if unit == "fortnight" and quantity is not None:
         quantity *= 2
+    if quantity is not None and quantity % 1 == 0.5 and unit in _HALF_UNITS:
+        small, amount, small_is_time = _HALF_UNITS[unit]
+        whole = f"{int(quantity)}{letter}" if quantity >= 1 else ""
+        time_mark = "T" if small_is_time else ""
+        if is_time:
+            return f"PT{whole}{amount}{small}"
+        return f"P{whole}{time_mark}{amount}{small}"
     amount = "X" if quantity is None else format_quantity(quantity)
     return f"P{'T' if is_time else ''}{amount}{letter}"
 
@@ -837,7 +887,13 @@ def _resolve_duration(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     if unit not in UNITS:
         return None
-    quantity = number_value(mention.get("num") or "")
+    # "another year" and "a yearlong" count one unit; a bare plural ("decades-long") is vague.
+    single = not mention.get("num") and (mention.get("more") or mention.get("long"))
+    quantity = 1.0 if single else number_value(mention.get("num") or "")
+    if mention.get("halfonly"):
+        quantity = 0.5
+    elif quantity is not None and (mention.get("half") or mention.get("half2")):
+        quantity += 0.5
     return Resolution("DURATION", _duration_value(quantity, unit))
 
 
@@ -858,7 +914,13 @@ def _resolve_set(mention: Mention, context: Context) -> Resolution | None:
         return Resolution("SET", _SET_ADVERBS[(mention.get("adv") or "").lower()])
     if mention.get("wd"):
         weekday = WEEKDAYS[(mention.get("wd") or "").lower()] + 1
-        return Resolution("SET", f"XXXX-WXX-{weekday}")
+        part = (mention.get("parts") or "").lower().rstrip("s")
+        time = f"T{PARTS_OF_DAY[part]}" if part else ""
+        return Resolution("SET", f"XXXX-WXX-{weekday}{time}")
+    if mention.get("mon"):
+        return Resolution("SET", f"XXXX-{_month_number(mention.get('mon') or ''):02d}")
+    if mention.get("freq"):
+        return Resolution("SET", _duration_value(1.0, _unit(mention.get("unit"))))
     word = _unit(mention.get("unit"))
     if word.rstrip("s") in PARTS_OF_DAY:
         return Resolution("SET", f"XXXX-XX-XXT{PARTS_OF_DAY[word.rstrip('s')]}")
@@ -895,6 +957,9 @@ _VAGUE_VALUES = {
 
 def _resolve_vague(mention: Mention, context: Context) -> Resolution | None:
     word = " ".join((mention.get("word") or "").lower().split())
+    if word in ("one day", "someday", "some day"):
+        # "Islam will one day be ..." looks ahead; "one day he left" looks back.
+        return Resolution("DATE", "PAST_REF" if context.tense is Tense.PAST else "FUTURE_REF")
     return Resolution("DATE", _VAGUE_VALUES[word])
 
 
@@ -928,6 +993,8 @@ def _resolve_year_end(mention: Mention, context: Context) -> Resolution | None:
 
 def _holiday_date(name: str, year: int) -> datetime.date | None:
     rule = HOLIDAYS[name]
+    if len(rule) == 1:
+        return easter(year) + rule[0] * DAY
     if len(rule) == 2:
         return safe_date(year, rule[0], rule[1])
     month, weekday, nth, from_day = rule

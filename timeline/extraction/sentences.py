@@ -14,6 +14,7 @@ ABBREVIATIONS = frozenset(
     messrs mt ft ave blvd no nos vol fig approx est dept univ assn bros inc corp co ltd plc
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     vs etc al e.g i.e a.m p.m
+    ene abr ago dic janv févr fevr fév fev avr juil déc okt dez mär febr
     """.split()
 )
 
@@ -23,7 +24,7 @@ _LINE = re.compile(r"[^\r\n]+")
 # otherwise "." * 40_000 + "x" is retried from every dot (quadratic).
 _TERMINATOR = re.compile(r"(?<![.!?])[.!?]++[\"'\u201d\u2019\u00bb)\]]*+(?=\s|$)")
 _FIRST_VISIBLE = re.compile(r"\s*+(\S)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_BEFORE = re.compile(r"([^\W\d_](?:[^\W\d_]|\.)*)$")
 _OPENERS = "\"'\u201c\u2018\u00ab([" + "0123456789"
 
 

@@ -49,6 +49,8 @@ _PRESENT_AUXILIARIES = frozenset("is are am be 's".split())
 # A participle after these is passive ("will be paid Dec. 14"): the auxiliary's tense counts.
 _PASSIVE_AUXILIARIES = frozenset("be being".split())
 _PRESENT_WORDS = frozenset("is are am".split())
+# Before an "-ed" word these make it an adjective ("a planned merger"), not a past verb.
+_ADJECTIVE_LEADERS = frozenset("a an the its their his her our this these still newly".split())
 _FUTURE_ADJECTIVES = frozenset(
     "set due scheduled slated expected poised going about planned".split()
 )
@@ -183,7 +185,14 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif word in _FUTURE_ADJECTIVES and prev in ("was", "were") and nxt in _PLAN_LINKS:
             markers[i] = Tense.FUTURE
-        elif word in _PLAN_PARTICIPLES and nxt == "to":
+        elif word in _PLAN_PARTICIPLES and i > 1 and prev == "been" and lowered[i - 2] == "had":
+            # "had been scheduled to expire Friday": a plan that lay in the past.
+            markers[i] = Tense.PAST
+        elif word in _PLAN_PARTICIPLES and (nxt == "to" or prev in ("has", "have")):
+            # "set to resume", "has scheduled a vote for Friday": a plan still ahead.
+            markers[i] = Tense.FUTURE
+        elif word == "as" and prev in ("soon", "early") and i > 1 and lowered[i - 2] == "as":
+            # "as soon as Tuesday", "as early as next week": the earliest of what is to come.
             markers[i] = Tense.FUTURE
         elif word in _INTENT_VERBS and nxt == "to":
             markers[i] = Tense.FUTURE
@@ -205,8 +214,14 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             continue
         elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or word == "last":
             markers[i] = Tense.PAST
-        elif _looks_past(words[i]) and prev not in _PASSIVE_AUXILIARIES:
-            # "would be signed": the participle after "be" is passive, the modal decides.
+        elif (
+            _looks_past(words[i])
+            and prev not in _PASSIVE_AUXILIARIES
+            and prev not in _ADJECTIVE_LEADERS
+            and nxt != "by"
+        ):
+            # "would be signed": the participle after "be" is passive, the modal decides; "an
+            # unspecified date" and "markets untouched by the crisis" are adjectives.
             markers[i] = Tense.PAST
         elif word in _PRESENT_WORDS and nxt not in _FUTURE_ADJECTIVES:
             markers[i] = Tense.PRESENT

@@ -79,8 +79,9 @@ MONTH_CONTEXT = frozenset(
     mid last next this until last""".split()
 )
 
-# Holidays by name -> (month, day) for fixed dates, or (month, weekday, nth, from_day) for the
-# nth weekday (0 = Monday) on or after day `from_day` of the month; nth -1 is the last one.
+# Holidays by name -> (month, day) for fixed dates, (month, weekday, nth, from_day) for the
+# nth weekday (0 = Monday) on or after day `from_day` of the month (nth -1 is the last one), or
+# (days,) for the feasts that move with Easter Sunday.
 HOLIDAYS = {
     "New Year's Day": (1, 1), "New Year's Eve": (12, 31), "Christmas Day": (12, 25),
     "Christmas Eve": (12, 24), "Christmas": (12, 25), "Independence Day": (7, 4),
@@ -90,4 +91,14 @@ HOLIDAYS = {
     "Martin Luther King Day": (1, 0, 3, 1),
     # US general elections: the Tuesday after the first Monday of November.
     "Election Day": (11, 1, 1, 2),
+    "Boxing Day": (12, 26), "St. Patrick's Day": (3, 17), "Saint Patrick's Day": (3, 17),
+    "May Day": (5, 1), "Bastille Day": (7, 14), "Armistice Day": (11, 11),
+    "Remembrance Day": (11, 11), "Canada Day": (7, 1), "Australia Day": (1, 26),
+    "Mother's Day": (5, 6, 2, 1), "Father's Day": (6, 6, 3, 1), "Presidents' Day": (2, 0, 3, 1),
+    "Columbus Day": (10, 0, 2, 1),
+    # The moveable feasts: (days after Easter Sunday,).
+    "Easter": (0,), "Easter Sunday": (0,), "Easter Day": (0,), "Easter Monday": (1,),
+    "Good Friday": (-2,), "Holy Thursday": (-3,), "Maundy Thursday": (-3,),
+    "Holy Saturday": (-1,), "Palm Sunday": (-7,), "Ash Wednesday": (-46,),
+    "Pentecost": (49,), "Whit Monday": (50,), "Ascension Day": (39,),
 }  # fmt: skip
