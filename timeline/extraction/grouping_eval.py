@@ -83,7 +83,8 @@ def load_reports(demo: Path = DEMO) -> list[Report]:
         )
         for (key, article, published, event), entities in zip(rows, names, strict=True)
     ]
-    return sorted(reports, key=lambda r: (r.published, str(r.id)))
+    # Publication order, then the order of the file and of the text, as ingest sees them.
+    return sorted(reports, key=lambda r: r.published)
 
 
 def load_gold(labels: Path = LABELS) -> list[list[str]]:
