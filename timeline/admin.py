@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from timeline import selectors, services
-from timeline.models import Article, Entity, Event, Source, Story
+from timeline import entries, selectors, services
+from timeline.models import Article, Entity, Event, EventGroup, Source, Story
 
 
 def evidence_html(event: Event, text: str) -> str:
@@ -150,7 +150,8 @@ LOW_CONFIDENCE = 0.75
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
-    """Events needing attention first: unchecked, low-confidence or relative to publication."""
+    """Events needing attention first: sources that disagree on the date, new reports of an
+    entry an editor already checked, then low-confidence and publication-relative dates."""
 
     title = "review queue"
     parameter_name = "review"
@@ -158,21 +159,45 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("attention", "Needs attention"),
+            ("disagree", "Sources disagree on the date"),
+            ("joined", "New report in a verified entry"),
             ("low", f"Confidence below {LOW_CONFIDENCE}"),
             ("relative", "Relative dates, unchecked"),
         ]
 
     def queryset(self, request, queryset):
-        unchecked = queryset.filter(status=Event.Status.EXTRACTED)
+        unchecked = queryset.filter(status=Event.Status.EXTRACTED).alias(
+            in_verified_entry=Exists(
+                Event.objects.filter(
+                    group_id=OuterRef("group_id"), status=Event.Status.VERIFIED
+                ).exclude(pk=OuterRef("pk"))
+            )
+        )
+        disagree = Q(group__sources_disagree=True)
+        joined = Q(in_verified_entry=True)
         low = Q(confidence__lt=LOW_CONFIDENCE)
         relative = Q(rule__in=RELATIVE_RULES)
-        if self.value() == "attention":
-            return unchecked.filter(low | relative).order_by("confidence", "date", "id")
-        if self.value() == "low":
-            return unchecked.filter(low).order_by("confidence", "date", "id")
-        if self.value() == "relative":
-            return unchecked.filter(relative).order_by("confidence", "date", "id")
-        return queryset
+        reasons = {
+            "attention": disagree | joined | low | relative,
+            "disagree": disagree,
+            "joined": joined,
+            "low": low,
+            "relative": relative,
+        }
+        if self.value() not in reasons:
+            return queryset
+        # The reasons an editor can only settle by comparing reports come first.
+        priority = Case(
+            When(disagree, then=Value(0)),
+            When(joined, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return (
+            unchecked.filter(reasons[self.value()])
+            .alias(priority=priority)
+            .order_by("priority", "confidence", "date", "id")
+        )
 
 
 class EventInline(admin.TabularInline):
@@ -290,6 +315,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "status",
         "source",
         "article_link",
+        "entry_link",
         "confidence",
         "version",
     )
@@ -298,8 +324,8 @@ class EventAdmin(SimpleHistoryAdmin):
     form = VersionedEventForm
     # "version" rides along as a hidden input (its column is hidden by admin.css).
     list_editable = ("date", "precision", "status", "version")
-    list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule")
-    list_select_related = ("article", "source")
+    list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule", "group")
+    list_select_related = ("article", "source", "group")
     list_per_page = 50
     date_hierarchy = "date"
     search_fields = ("text", "timex_text", "article__title")
@@ -325,11 +351,22 @@ class EventAdmin(SimpleHistoryAdmin):
         ),
         ("How it was extracted", {"fields": provenance}),
     )
-    actions = ("verify", "reject", "reextract")
+    actions = ("verify", "reject", "reextract", "split_entry", "make_canonical")
 
     @admin.display(description="evidence")
     def evidence(self, event: Event) -> str:
         return evidence_html(event, event.article.text)
+
+    @admin.display(description="timeline entry", ordering="group__date")
+    def entry_link(self, event: Event) -> str:
+        group = event.group
+        if group is None:
+            return "–"
+        url = reverse("admin:timeline_eventgroup_change", args=[group.pk])
+        label = f"{group.report_count} report{'s' if group.report_count != 1 else ''}"
+        if group.sources_disagree:
+            label += ", sources disagree"
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description="article", ordering="article__published")
     def article_link(self, event: Event) -> str:
@@ -425,3 +462,158 @@ class EventAdmin(SimpleHistoryAdmin):
     def reextract(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         articles = Article.objects.filter(pk__in=queryset.values("article_id"))
         _report_reextraction(self, request, services.articles_reextract(articles=articles))
+
+    @admin.action(
+        description="Split selected reports off into a timeline entry of their own",
+        permissions=["change"],
+    )
+    def split_entry(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        try:
+            group = entries.events_split(events=queryset, user=request.user)
+        except entries.GroupingError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return
+        url = reverse("admin:timeline_eventgroup_change", args=[group.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Split {} report(s) into <a href="{}">a new entry</a>; grouping will keep them '
+                "apart.",
+                group.report_count,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Use the selected report as its entry's text and date", permissions=["change"]
+    )
+    def make_canonical(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        chosen = list(queryset.select_related("group")[:2])
+        if len(chosen) != 1 or chosen[0].group is None:
+            self.message_user(request, "Select exactly one report of an entry.", messages.WARNING)
+            return
+        event = chosen[0]
+        entries.group_set_canonical(group=event.group, event=event, user=request.user)
+        self.message_user(request, "The entry now shows this report.", messages.SUCCESS)
+
+
+class ReportInline(admin.TabularInline):
+    """An entry's reports, read-only: split them from the event list, correct them there."""
+
+    model = Event
+    fk_name = "group"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("evidence", "source", "published", "date", "precision", "status", "group_pinned")
+    readonly_fields = fields
+    ordering = ("article__published", "article_id", "sentence_start")
+    verbose_name = "report"
+    verbose_name_plural = "reports"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).select_related("article", "source")
+
+    @admin.display(description="evidence")
+    def evidence(self, event: Event) -> str:
+        return evidence_html(event, event.article.text)
+
+    @admin.display(description="published")
+    def published(self, event: Event) -> str:
+        url = reverse("admin:timeline_article_change", args=[event.article_id])
+        return format_html(
+            '<a href="{}">{}</a><br>{}', url, event.article.title, event.article.published
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class EventGroupForm(forms.ModelForm):
+    class Meta:
+        model = EventGroup
+        fields = ("canonical_event",)
+        labels = {"canonical_event": "Canonical report"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["canonical_event"]
+        field.required = True
+        field.queryset = Event.objects.filter(group=self.instance).select_related("source")
+        field.label_from_instance = lambda e: f"{e.source_label}, {e.date_label}: {e.text[:120]}"
+
+
+@admin.register(EventGroup)
+class EventGroupAdmin(SimpleHistoryAdmin):
+    """Timeline entries: one happening, its reports, merge and canonical choice."""
+
+    form = EventGroupForm
+    list_display = (
+        "entry_text",
+        "date_label",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+        "story",
+    )
+    list_filter = ("story", "sources_disagree", "locked", "canonical_chosen", "precision")
+    list_select_related = ("story",)
+    search_fields = ("text",)
+    date_hierarchy = "date"
+    ordering = ("date", "id")
+    fields = (
+        "story",
+        "date_label",
+        "text",
+        "canonical_event",
+        "canonical_chosen",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+    )
+    readonly_fields = (
+        "story",
+        "date_label",
+        "text",
+        "canonical_chosen",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+    )
+    inlines = (ReportInline,)
+    Media = EvidenceMedia
+    actions = ("merge",)
+    history_list_display = ("canonical_event", "locked")
+
+    @admin.display(description="entry", ordering="text")
+    def entry_text(self, group: EventGroup) -> str:
+        return group.text[:140]
+
+    @admin.display(description="date", ordering="date")
+    def date_label(self, group: EventGroup) -> str:
+        return group.date_label
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # entries come from grouping reports; merge or split them instead
+
+    def save_model(self, request, obj: EventGroup, form, change: bool) -> None:
+        if "canonical_event" in form.changed_data and obj.canonical_event is not None:
+            entries.group_set_canonical(group=obj, event=obj.canonical_event, user=request.user)
+
+    @admin.action(description="Merge selected entries: one happening", permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[EventGroup]) -> None:
+        try:
+            target = entries.groups_merge(groups=queryset, user=request.user)
+        except entries.GroupingError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return
+        self.message_user(
+            request,
+            f"Merged into one entry of {target.report_count} reports from "
+            f"{target.source_count} sources; grouping will keep them together.",
+            messages.SUCCESS,
+        )

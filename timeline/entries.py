@@ -133,7 +133,9 @@ def _regroup(
     Event.history.bulk_history_create(changed, update=True, default_change_reason="grouped")
     touched.discard(None)
     removed = groups_refresh(group_ids=touched)
-    return GroupingSummary(reports=len(moving), moved=len(changed), created=created, removed=removed)
+    return GroupingSummary(
+        reports=len(moving), moved=len(changed), created=created, removed=removed
+    )
 
 
 def article_group_events(*, article: Article, method: Method = DEFAULT_METHOD) -> GroupingSummary:
@@ -142,7 +144,9 @@ def article_group_events(*, article: Article, method: Method = DEFAULT_METHOD) -
     Reports of other articles stay put; a report an editor placed stays put.
     """
     with transaction.atomic():
-        return _regroup(story=article.story, free=lambda e: e.article_id == article.pk, method=method)
+        return _regroup(
+            story=article.story, free=lambda e: e.article_id == article.pk, method=method
+        )
 
 
 def story_group_events(

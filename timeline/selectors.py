@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
+from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Source, Story
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class TimelineFilters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a "load more" page starts: after the event with this date and id."""
+    """Where a "load more" page starts: after the entry with this date and id."""
 
     date: dt.date
     id: int
@@ -43,8 +43,10 @@ class Cursor:
 @dataclass(frozen=True)
 class MonthGroup:
     year: int
-    month: dt.date | None  # the first of the month; None for events known only to a year or quarter
-    events: list[Event]
+    month: (
+        dt.date | None
+    )  # the first of the month; None for entries known only to a year or quarter
+    events: list[EventGroup]  # timeline entries, each with its `reports`
     new_year: bool  # the first group of its year on this page, and the year is not continued
     new_month: bool  # false when the page continues the month of the previous page
 
@@ -87,13 +89,26 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
 def story_timeline_page(
     *, story: Story, filters: TimelineFilters, after: Cursor | None, limit: int
 ) -> TimelinePage:
-    """One page of the timeline grouped by month, and the cursor of the next page if any."""
-    events = story_events(story=story, filters=filters)
+    """One page of timeline entries grouped by month, and the cursor of the next page if any.
+
+    An entry is one happening; it matches the filters when any of its reports does, and then
+    shows all of its reports as evidence.
+    """
+    matching = story_events(story=story, filters=filters).order_by()
+    entries = EventGroup.objects.filter(
+        story=story, report_count__gt=0, pk__in=matching.values("group_id")
+    )
     if after is not None:
-        events = events.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+        entries = entries.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+    reports = (
+        Event.objects.filter(VISIBLE)
+        .select_related("article", "source")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
+        .order_by("article__published", "article_id", "sentence_start", "id")
+    )
     rows = list(
-        events.select_related("article", "source").prefetch_related(
-            Prefetch("entities", queryset=Entity.objects.order_by("name"))
+        entries.order_by("date", "id").prefetch_related(
+            Prefetch("events", queryset=reports, to_attr="reports")
         )[: limit + 1]
     )
     next_cursor = None
@@ -107,7 +122,7 @@ def story_timeline_page(
     )
 
 
-def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[MonthGroup]:
+def _group_by_month(events: list[EventGroup], *, previous: dt.date | None) -> list[MonthGroup]:
     groups = []
     last_year = previous.year if previous else None
     last_month = (previous.year, previous.month) if previous else None
@@ -127,8 +142,8 @@ def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[Mo
     return groups
 
 
-def _month_key(event: Event) -> tuple[int, int | None]:
-    """Events known to the day, week or month sit under their month; coarser ones under the year."""
+def _month_key(event: EventGroup) -> tuple[int, int | None]:
+    """Entries known to the day, week or month sit under their month; coarser ones, the year."""
     if event.precision in (Precision.YEAR, Precision.QUARTER):
         return event.date.year, None
     return event.date.year, event.date.month

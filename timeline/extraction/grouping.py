@@ -284,9 +284,7 @@ def cluster_agglomeratively(
             if a.locked and b.locked:
                 continue
             score = (
-                total / (len(a.reports) * len(b.reports))
-                if method.linkage == "average"
-                else total
+                total / (len(a.reports) * len(b.reports)) if method.linkage == "average" else total
             )
             if score >= best_score and (
                 best_pair is None or score > best_score or (i, j) < best_pair

@@ -1,8 +1,9 @@
-"""Measure event grouping against the hand-labelled clusters: `python -m timeline.extraction.grouping_eval`.
+"""Measure event grouping on the hand-labelled clusters: pairwise precision, recall and F1.
 
-Prints pairwise precision, recall and F1 of the baselines and of the chosen method (incremental
-and agglomerative), and the held-out figures of a two-fold split by cluster, so the weights are
-never judged only on the reports they were tuned on.
+`python -m timeline.extraction.grouping_eval [--tune]` prints the figures of the baseline and
+of the chosen method (incremental and agglomerative); with --tune, the best weights of a grid
+and the held-out figures of a two-fold split by cluster, so the weights are never judged only
+on the reports they were tuned on.
 """
 
 from __future__ import annotations
