@@ -75,6 +75,7 @@ def _report(event: Event) -> Report:
         entities=event.entity_keys,
         source=str(event.source_id or ""),
         published=event.article.published,
+        sentence=(event.article_id, event.sentence_start),
     )
 
 

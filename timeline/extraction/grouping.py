@@ -84,6 +84,8 @@ class Report:
     entities: frozenset[str] = frozenset()
     source: str = ""
     published: dt.date | None = None
+    # The article and sentence it comes from: two dates in one sentence are two happenings.
+    sentence: Hashable = None
     words: frozenset[str] = field(default=frozenset(), compare=False)
     near: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -138,12 +140,14 @@ def dates_agree(reports: Iterable[Report]) -> bool:
 class Method:
     """The weights and threshold of the similarity; chosen by measuring on the labelled set."""
 
-    words: float = 0.4
-    near: float = 0.2
+    words: float = 0.2
+    near: float = 0.4
     entities: float = 0.1
     wording: float = 0.3
     same_day: float = 0.1
     threshold: float = 0.2
+    # Below this rapidfuzz ratio two sentences' words are only alike letter by letter.
+    wording_cutoff: float = 0.0
     # Reports a day or two apart at day precision may still tell of one happening, the case
     # the timeline flags as "sources disagree"; they must then be more alike to be grouped.
     tolerance_days: int = 2
@@ -177,6 +181,8 @@ class Corpus:
 
     def similarity(self, a: Report, b: Report, method: Method = DEFAULT_METHOD) -> float:
         """How likely two reports tell of one happening, 0..1; 0 when their dates cannot meet."""
+        if a.sentence is not None and a.sentence == b.sentence:
+            return 0.0
         gap = date_gap(a, b)
         if gap > method.tolerance_days or (gap and "day" not in (a.precision, b.precision)):
             return 0.0
@@ -185,7 +191,9 @@ class Corpus:
             names = self.weighted_overlap(a.entities, b.entities, self.entity_df)
         else:
             names = words  # nothing named on either side: the words speak for both
-        wording = fuzz.token_set_ratio(" ".join(sorted(a.words)), " ".join(sorted(b.words)))
+        wording = fuzz.token_set_ratio(
+            " ".join(sorted(a.words)), " ".join(sorted(b.words)), score_cutoff=method.wording_cutoff
+        )
         near = self.weighted_overlap(a.near, b.words, self.word_df) + self.weighted_overlap(
             b.near, a.words, self.word_df
         )

@@ -81,6 +81,7 @@ def load_reports(demo: Path = DEMO) -> list[Report]:
             entities=entities,
             source=article.get("source", ""),
             published=published,
+            sentence=(article["title"], event.sentence_start),
         )
         for (key, article, published, event), entities in zip(rows, names, strict=True)
     ]
