@@ -160,7 +160,7 @@ def test_editors_can_merge_and_split_entries_but_not_delete_them(client, reports
     assert (
         client.post(reverse("admin:timeline_eventgroup_delete", args=[group.pk])).status_code == 403
     )
-    entries.groups_merge(
-        groups=EventGroup.objects.filter(pk__in=[group.pk, reports[AGROUND_TUESDAY].group_id]),
-        user=user,
-    )
+    selected = [str(group.pk), str(reports[AGROUND_TUESDAY].group_id)]
+    client.post(reverse(CHANGELIST), {"action": "merge", "_selected_action": selected})
+    assert EventGroup.objects.count() == 1
+    assert EventGroup.objects.get().history.first().history_user == user
