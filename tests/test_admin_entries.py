@@ -136,12 +136,16 @@ def test_the_review_queue_puts_disagreeing_sources_and_new_reports_of_checked_en
     ).events.get()
     assert joining.group_id == reports[REFLOATED].group_id
     Event.objects.filter(text=AGROUND_TUESDAY).update(confidence=0.4)
+    # Earlier and less certain than all of them, yet only a low-confidence reason: listed after.
+    uncertain = ingest("Pilots boarded the ship on 1 March.", published=dt.date(2021, 3, 2))
+    uncertain.events.update(confidence=0.1)
     url = reverse("admin:timeline_event_changelist")
     listed = list(admin_client.get(url, {"review": "attention"}).context["cl"].result_list)
     disagreeing = [e for e in listed if e.group.sources_disagree]
     assert len(disagreeing) == 3
     assert listed[: len(disagreeing)] == disagreeing
     assert listed[len(disagreeing)] == joining
+    assert listed[len(disagreeing) + 1] == uncertain.events.get()
     joined = list(admin_client.get(url, {"review": "joined"}).context["cl"].result_list)
     assert joined == [joining]
     html = admin_client.get(url, {"review": "attention"}).content.decode()

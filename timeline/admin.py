@@ -166,38 +166,43 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        unchecked = queryset.filter(status=Event.Status.EXTRACTED).alias(
-            in_verified_entry=Exists(
-                Event.objects.filter(
-                    group_id=OuterRef("group_id"), status=Event.Status.VERIFIED
-                ).exclude(pk=OuterRef("pk"))
-            )
-        )
-        disagree = Q(group__sources_disagree=True)
-        joined = Q(in_verified_entry=True)
-        low = Q(confidence__lt=LOW_CONFIDENCE)
-        relative = Q(rule__in=RELATIVE_RULES)
         reasons = {
-            "attention": disagree | joined | low | relative,
-            "disagree": disagree,
-            "joined": joined,
-            "low": low,
-            "relative": relative,
+            "attention": DISAGREE | JOINED | LOW | RELATIVE,
+            "disagree": DISAGREE,
+            "joined": JOINED,
+            "low": LOW,
+            "relative": RELATIVE,
         }
         if self.value() not in reasons:
             return queryset
-        # The reasons an editor can only settle by comparing reports come first.
-        priority = Case(
-            When(disagree, then=Value(0)),
-            When(joined, then=Value(1)),
+        # EventAdmin annotates `in_verified_entry` and orders the queue (REVIEW_ORDERING).
+        return queryset.filter(status=Event.Status.EXTRACTED).filter(reasons[self.value()])
+
+
+DISAGREE = Q(group__sources_disagree=True)
+JOINED = Q(in_verified_entry=True)
+LOW = Q(confidence__lt=LOW_CONFIDENCE)
+RELATIVE = Q(rule__in=RELATIVE_RULES)
+
+
+def with_review_reasons(events: QuerySet[Event]) -> QuerySet[Event]:
+    """What the review queue sorts on: the reasons only comparing reports can settle first."""
+    return events.annotate(
+        in_verified_entry=Exists(
+            Event.objects.filter(
+                group_id=OuterRef("group_id"), status=Event.Status.VERIFIED
+            ).exclude(pk=OuterRef("pk"))
+        ),
+        review_priority=Case(
+            When(DISAGREE, then=Value(0)),
+            When(in_verified_entry=True, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
-        )
-        return (
-            unchecked.filter(reasons[self.value()])
-            .alias(priority=priority)
-            .order_by("priority", "confidence", "date", "id")
-        )
+        ),
+    )
+
+
+REVIEW_ORDERING = ("review_priority", "confidence", "date", "id")
 
 
 class EventInline(admin.TabularInline):
@@ -402,6 +407,20 @@ class EventAdmin(SimpleHistoryAdmin):
 
     history_list_display = ("date", "precision", "status")
 
+    def _in_review(self, request: HttpRequest) -> bool:
+        return bool(request.GET.get(ReviewQueueFilter.parameter_name))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        events = self.model._default_manager.get_queryset()
+        if self._in_review(request):
+            events = with_review_reasons(events)
+        return events.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest):
+        if self._in_review(request) and "o" not in request.GET:
+            return REVIEW_ORDERING  # the queue's own order, unless the editor sorts a column
+        return super().get_ordering(request) or Event._meta.ordering
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         match = request.resolver_match
@@ -531,16 +550,25 @@ class ReportInline(admin.TabularInline):
 
 
 class EventGroupForm(forms.ModelForm):
+    # Declared, so the admin does not wrap it with add/change/delete links to events.
+    canonical_event = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        label="Canonical report",
+        help_text="The report whose sentence and date the timeline shows; grouping keeps it.",
+    )
+
     class Meta:
         model = EventGroup
         fields = ("canonical_event",)
-        labels = {"canonical_event": "Canonical report"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["canonical_event"]
-        field.required = True
-        field.queryset = Event.objects.filter(group=self.instance).select_related("source")
+        field.queryset = (
+            Event.objects.filter(group=self.instance)
+            .select_related("source", "article")
+            .order_by("article__published", "article_id", "sentence_start")
+        )
         field.label_from_instance = lambda e: f"{e.source_label}, {e.date_label}: {e.text[:120]}"
 
 
@@ -567,6 +595,7 @@ class EventGroupAdmin(SimpleHistoryAdmin):
         "story",
         "date_label",
         "text",
+        "reports_link",
         "canonical_event",
         "canonical_chosen",
         "report_count",
@@ -578,6 +607,7 @@ class EventGroupAdmin(SimpleHistoryAdmin):
         "story",
         "date_label",
         "text",
+        "reports_link",
         "canonical_chosen",
         "report_count",
         "source_count",
@@ -596,6 +626,16 @@ class EventGroupAdmin(SimpleHistoryAdmin):
     @admin.display(description="date", ordering="date")
     def date_label(self, group: EventGroup) -> str:
         return group.date_label
+
+    @admin.display(description="reports")
+    def reports_link(self, group: EventGroup) -> str:
+        url = reverse("admin:timeline_event_changelist") + f"?group__id__exact={group.pk}"
+        return format_html(
+            '<a href="{}">Open the {} reports in the event list</a> to split some off into an '
+            "entry of their own, verify or correct them.",
+            url,
+            group.report_count,
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # entries come from grouping reports; merge or split them instead
