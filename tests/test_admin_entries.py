@@ -168,3 +168,12 @@ def test_editors_can_merge_and_split_entries_but_not_delete_them(client, reports
     client.post(reverse(CHANGELIST), {"action": "merge", "_selected_action": selected})
     assert EventGroup.objects.count() == 1
     assert EventGroup.objects.get().history.first().history_user == user
+
+
+def test_the_entry_page_opens_its_reports_in_the_event_list(admin_client, reports):
+    group = reports[AGROUND_TUESDAY].group
+    page = admin_client.get(reverse("admin:timeline_eventgroup_change", args=[group.pk]))
+    link = f"{reverse('admin:timeline_event_changelist')}?group__id__exact={group.pk}"
+    assert link in page.content.decode()
+    listed = admin_client.get(link).context["cl"].result_list
+    assert {event.text for event in listed} == {AGROUND_TUESDAY, AGROUND_23_MARCH}

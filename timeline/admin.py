@@ -329,7 +329,7 @@ class EventAdmin(SimpleHistoryAdmin):
     form = VersionedEventForm
     # "version" rides along as a hidden input (its column is hidden by admin.css).
     list_editable = ("date", "precision", "status", "version")
-    list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule", "group")
+    list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule")
     list_select_related = ("article", "source", "group")
     list_per_page = 50
     date_hierarchy = "date"

@@ -156,3 +156,10 @@ def test_the_measurement_script_prints_the_figures(capsys):
     assert "131 of 131 labelled keys found" in out
     assert "incremental    P " in out
     assert "baseline rapidfuzz" in out
+
+
+def test_the_benchmark_prints_how_fast_each_clustering_groups_a_longer_story(capsys):
+    assert grouping_eval_main(["--bench", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "incremental    262 reports in " in out
+    assert "agglomerative  262 reports in " in out

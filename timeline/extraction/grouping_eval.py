@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import json
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -172,11 +173,51 @@ def two_fold(grouper, reports: list[Report], gold: list[list[str]]) -> list[Pair
     return held_out
 
 
+def bench(reports: list[Report], copies: int) -> None:
+    """Time both clusterings on a long story: the demo again and again, a year later each time."""
+    story = [
+        replace(
+            r,
+            id=(n, r.id),
+            date=_years_later(r.date, 2 * n),
+            end_date=r.end_date and _years_later(r.end_date, 2 * n),
+            sentence=(n, r.sentence),
+        )
+        for n in range(copies)
+        for r in reports
+    ]
+    for name, grouper in (
+        ("incremental", group_incrementally),
+        ("agglomerative", group_agglomeratively),
+    ):
+        started = time.perf_counter()
+        groups = grouper(story, DEFAULT_METHOD)
+        elapsed = time.perf_counter() - started
+        print(
+            f"  {name:14} {len(story)} reports in {elapsed:.2f} s "
+            f"({len(story) / elapsed:.0f} reports/s, {len(groups)} entries)"
+        )
+
+
+def _years_later(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February in a year without one
+        return date.replace(year=date.year + years, day=28)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--demo", type=Path, default=DEMO)
     parser.add_argument("--tune", action="store_true", help="also grid-search the weights")
+    parser.add_argument(
+        "--bench",
+        type=int,
+        metavar="COPIES",
+        default=0,
+        help="also time grouping a story of COPIES copies of the demo, a year apart each",
+    )
     args = parser.parse_args(argv)
     reports, gold = load_reports(args.demo), load_gold(args.labels)
     labelled = {k for c in gold for k in c}
@@ -193,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         ("agglomerative", group_agglomeratively),
     ):
         print(f"  {name:14} {score(grouper, reports, gold, DEFAULT_METHOD)}")
+    if args.bench:
+        bench(reports, args.bench)
     if args.tune:
         for name, grouper in (
             ("incremental", group_incrementally),
