@@ -96,6 +96,15 @@ def test_regrouping_a_story_groups_what_separate_ingests_left_apart(grounding, s
     EventGroup.objects.update(locked=False)
     entries.story_group_events(story=story)
     assert only_event(first).group == only_event(second).group
+    # The first report kept its entry; the second moved into it, and its history says so.
+    assert only_event(second).history.values_list("history_change_reason", flat=True)[0] == (
+        "regrouped"
+    )
+
+
+def test_a_new_reports_first_entry_adds_nothing_to_its_history(grounding):
+    reasons = list(only_event(grounding[1]).history.values_list("history_change_reason", flat=True))
+    assert reasons == ["extracted"]
 
 
 def test_a_split_survives_re_extraction_and_regrouping(grounding, story, admin_user):

@@ -101,6 +101,7 @@ def _regroup(
         else:
             moving.append(event)
     touched = {e.group_id for e in moving if e.group_id}
+    regrouped = {e.pk for e in moving if e.group_id}
     placed: dict[int, Cluster] = {}
     for event in progress(moving) if progress else moving:
         report = reports[event.pk]
@@ -131,7 +132,9 @@ def _regroup(
             changed.append(event)
     for event in changed:
         Event.objects.filter(pk=event.pk).update(group_id=event.group_id)
-    Event.history.bulk_history_create(changed, update=True, default_change_reason="grouped")
+    # A new report's first entry is part of its extraction; a move to another entry is news.
+    moved = [event for event in changed if event.pk in regrouped]
+    Event.history.bulk_history_create(moved, update=True, default_change_reason="regrouped")
     touched.discard(None)
     removed = groups_refresh(group_ids=touched)
     return GroupingSummary(
