@@ -86,6 +86,14 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     return events.order_by("date", "id")
 
 
+def story_entries(*, story: Story, filters: TimelineFilters) -> QuerySet[EventGroup]:
+    """A story's timeline entries with at least one visible report matching the filters."""
+    matching = story_events(story=story, filters=filters).order_by()
+    return EventGroup.objects.filter(
+        story=story, report_count__gt=0, pk__in=matching.values("group_id")
+    ).order_by("date", "id")
+
+
 def story_timeline_page(
     *, story: Story, filters: TimelineFilters, after: Cursor | None, limit: int
 ) -> TimelinePage:
@@ -94,10 +102,7 @@ def story_timeline_page(
     An entry is one happening; it matches the filters when any of its reports does, and then
     shows all of its reports as evidence.
     """
-    matching = story_events(story=story, filters=filters).order_by()
-    entries = EventGroup.objects.filter(
-        story=story, report_count__gt=0, pk__in=matching.values("group_id")
-    )
+    entries = story_entries(story=story, filters=filters)
     if after is not None:
         entries = entries.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
     reports = (
