@@ -251,7 +251,11 @@ def groups_merge(*, groups: QuerySet[EventGroup], user=None) -> EventGroup:
     Every report is pinned to it, so neither re-extraction nor re-grouping separates them.
     """
     with transaction.atomic():
-        ranked = list(groups.select_for_update().order_by("-report_count", "date", "id"))
+        ranked = list(
+            groups.select_related(None)
+            .select_for_update(of=("self",))
+            .order_by("-report_count", "date", "id")
+        )
         if len(ranked) < 2:
             raise GroupingError("Select at least two entries to merge.")
         if len({g.story_id for g in ranked}) > 1:
@@ -274,7 +278,10 @@ def events_split(*, events: QuerySet[Event], user=None) -> EventGroup:
     Both sides are pinned, so re-grouping can neither put them back nor pull the others over.
     """
     with transaction.atomic():
-        chosen = list(events.select_for_update().select_related("article"))
+        # The admin's queryset joins the nullable source and entry, which FOR UPDATE refuses.
+        chosen = list(
+            events.select_related(None).select_for_update(of=("self",)).select_related("article")
+        )
         group_ids = {e.group_id for e in chosen}
         if not chosen or len(group_ids) != 1 or None in group_ids:
             raise GroupingError("Select reports of one entry to split off.")
