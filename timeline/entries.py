@@ -73,7 +73,6 @@ def _report(event: Event) -> Report:
         text=event.text,
         timex_text=event.timex_text,
         entities=event.entity_keys,
-        source=str(event.source_id or ""),
         published=event.article.published,
         sentence=(event.article_id, event.sentence_start),
     )

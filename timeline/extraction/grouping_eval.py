@@ -80,7 +80,6 @@ def load_reports(demo: Path = DEMO) -> list[Report]:
             text=event.sentence,
             timex_text=event.timex.text,
             entities=entities,
-            source=article.get("source", ""),
             published=published,
             sentence=(article["title"], event.sentence_start),
         )
