@@ -129,8 +129,12 @@ def _regroup(
             touched.update({event.group_id, cluster.key})
             event.group_id = cluster.key
             changed.append(event)
-    for event in changed:
-        Event.objects.filter(pk=event.pk).update(group_id=event.group_id)
+    # Conditional on no editor having pinned the report meanwhile: their placement wins.
+    changed = [
+        event
+        for event in changed
+        if Event.objects.filter(pk=event.pk, group_pinned=False).update(group_id=event.group_id)
+    ]
     # A new report's first entry is part of its extraction; a move to another entry is news.
     moved = [event for event in changed if event.pk in regrouped]
     Event.history.bulk_history_create(moved, update=True, default_change_reason="regrouped")
