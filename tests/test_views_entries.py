@@ -145,3 +145,11 @@ def test_the_grouped_timeline_query_count_is_small_and_constant(
     assert response.content.decode().count("3 sources") == 8
     with django_assert_max_num_queries(4):
         client.get("/stories/suez/?q=Cairo", headers={"HX-Request": "true"})
+
+
+def test_the_story_list_counts_the_events_the_timeline_shows_not_their_reports(
+    client, grouped_story, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(1):
+        html = client.get("/").content.decode()
+    assert "2 events from 3 articles" in html

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Source, Story
 
@@ -59,10 +60,17 @@ class TimelinePage:
 
 
 def story_list() -> QuerySet[Story]:
+    """The stories with how many events their timelines show (entries, however many reports
+    each has) and how many articles they have."""
+    entries = (
+        EventGroup.objects.filter(story=OuterRef("pk"), report_count__gt=0)
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Story.objects.annotate(
-        event_count=Count(
-            "events", filter=Q(events__status__in=["extracted", "verified"]), distinct=True
-        ),
+        event_count=Coalesce(Subquery(entries), 0),
         article_count=Count("articles", distinct=True),
     ).order_by("title")
 
