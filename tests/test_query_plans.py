@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from timeline.selectors import TimelineFilters, story_events
+from timeline.selectors import TimelineFilters, story_entries, story_events
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,11 @@ def test_a_source_filter_uses_the_story_source_index(events_story):
         :51
     ]
     assert "event_story_source_timeline" in plan(query)
+
+
+def test_a_page_of_timeline_entries_uses_the_partial_entry_index(events_story):
+    query = story_entries(story=events_story, filters=TimelineFilters(q="talks"))[:51]
+    assert "group_story_timeline" in plan(query)
 
 
 @pytest.mark.postgres

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from timeline import selectors, services, tasks
-from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
+from timeline import entries, selectors, services, tasks
+from timeline.models import Article, Entity, Event, EventGroup, Feed, JobProgress, Source, Story
 
 
 def evidence_html(event: Event, text: str) -> str:
@@ -235,7 +235,8 @@ LOW_CONFIDENCE = 0.75
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
-    """Events needing attention first: unchecked, low-confidence or relative to publication."""
+    """Events needing attention first: sources that disagree on the date, new reports of an
+    entry an editor already checked, then low-confidence and publication-relative dates."""
 
     title = "review queue"
     parameter_name = "review"
@@ -243,21 +244,50 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("attention", "Needs attention"),
+            ("disagree", "Sources disagree on the date"),
+            ("joined", "New report in a verified entry"),
             ("low", f"Confidence below {LOW_CONFIDENCE}"),
             ("relative", "Relative dates, unchecked"),
         ]
 
     def queryset(self, request, queryset):
-        unchecked = queryset.filter(status=Event.Status.EXTRACTED)
-        low = Q(confidence__lt=LOW_CONFIDENCE)
-        relative = Q(rule__in=RELATIVE_RULES)
-        if self.value() == "attention":
-            return unchecked.filter(low | relative).order_by("confidence", "date", "id")
-        if self.value() == "low":
-            return unchecked.filter(low).order_by("confidence", "date", "id")
-        if self.value() == "relative":
-            return unchecked.filter(relative).order_by("confidence", "date", "id")
-        return queryset
+        reasons = {
+            "attention": DISAGREE | JOINED | LOW | RELATIVE,
+            "disagree": DISAGREE,
+            "joined": JOINED,
+            "low": LOW,
+            "relative": RELATIVE,
+        }
+        if self.value() not in reasons:
+            return queryset
+        # EventAdmin annotates `in_verified_entry` and orders the queue (REVIEW_ORDERING).
+        return queryset.filter(status=Event.Status.EXTRACTED).filter(reasons[self.value()])
+
+
+DISAGREE = Q(group__sources_disagree=True)
+JOINED = Q(in_verified_entry=True)
+LOW = Q(confidence__lt=LOW_CONFIDENCE)
+RELATIVE = Q(rule__in=RELATIVE_RULES)
+
+
+def with_review_reasons(events: QuerySet[Event]) -> QuerySet[Event]:
+    """What the review queue sorts on: the reasons only comparing reports can settle first."""
+    return events.annotate(
+        in_verified_entry=Exists(
+            Event.objects.filter(
+                group_id=OuterRef("group_id"), status=Event.Status.VERIFIED
+            ).exclude(pk=OuterRef("pk"))
+        ),
+        review_priority=Case(
+            When(DISAGREE, then=Value(0)),
+            When(in_verified_entry=True, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+REVIEW_ORDERING = ("review_priority", "confidence", "date", "id")
 
 
 class EventInline(admin.TabularInline):
@@ -408,6 +438,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "status",
         "source",
         "article_link",
+        "entry_link",
         "confidence",
         "version",
     )
@@ -417,7 +448,7 @@ class EventAdmin(SimpleHistoryAdmin):
     # "version" rides along as a hidden input (its column is hidden by admin.css).
     list_editable = ("date", "precision", "status", "version")
     list_filter = (ReviewQueueFilter, "story", "status", "precision", "source", "rule")
-    list_select_related = ("article", "source")
+    list_select_related = ("article", "source", "group")
     list_per_page = 50
     date_hierarchy = "date"
     search_fields = ("text", "timex_text", "article__title")
@@ -443,11 +474,22 @@ class EventAdmin(SimpleHistoryAdmin):
         ),
         ("How it was extracted", {"fields": provenance}),
     )
-    actions = ("verify", "reject", "reextract")
+    actions = ("verify", "reject", "reextract", "split_entry", "make_canonical")
 
     @admin.display(description="evidence")
     def evidence(self, event: Event) -> str:
         return evidence_html(event, event.article.text)
+
+    @admin.display(description="timeline entry", ordering="group__date")
+    def entry_link(self, event: Event) -> str:
+        group = event.group
+        if group is None:
+            return "–"
+        url = reverse("admin:timeline_eventgroup_change", args=[group.pk])
+        label = f"{group.report_count} report{'s' if group.report_count != 1 else ''}"
+        if group.sources_disagree:
+            label += ", sources disagree"
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description="article", ordering="article__published")
     def article_link(self, event: Event) -> str:
@@ -482,6 +524,20 @@ class EventAdmin(SimpleHistoryAdmin):
         return render(request, "admin/timeline/event/quality.html", context)
 
     history_list_display = ("date", "precision", "status")
+
+    def _in_review(self, request: HttpRequest) -> bool:
+        return bool(request.GET.get(ReviewQueueFilter.parameter_name))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        events = self.model._default_manager.get_queryset()
+        if self._in_review(request):
+            events = with_review_reasons(events)
+        return events.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest):
+        if self._in_review(request) and "o" not in request.GET:
+            return REVIEW_ORDERING  # the queue's own order, unless the editor sorts a column
+        return super().get_ordering(request) or Event._meta.ordering
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -546,6 +602,182 @@ class EventAdmin(SimpleHistoryAdmin):
             article_ids=ids, label=f"the articles of {queryset.count()} selected event(s)"
         )
         _report_job(self, request, job)
+
+    @admin.action(
+        description="Split selected reports off into a timeline entry of their own",
+        permissions=["change"],
+    )
+    def split_entry(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        try:
+            group = entries.events_split(events=queryset, user=request.user)
+        except entries.GroupingError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return
+        url = reverse("admin:timeline_eventgroup_change", args=[group.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Split {} report(s) into <a href="{}">a new entry</a>; grouping will keep them '
+                "apart.",
+                group.report_count,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Use the selected report as its entry's text and date", permissions=["change"]
+    )
+    def make_canonical(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        chosen = list(queryset.select_related("group")[:2])
+        if len(chosen) != 1 or chosen[0].group is None:
+            self.message_user(request, "Select exactly one report of an entry.", messages.WARNING)
+            return
+        event = chosen[0]
+        entries.group_set_canonical(group=event.group, event=event, user=request.user)
+        self.message_user(request, "The entry now shows this report.", messages.SUCCESS)
+
+
+class ReportInline(admin.TabularInline):
+    """An entry's reports, read-only: split them from the event list, correct them there."""
+
+    model = Event
+    fk_name = "group"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("evidence", "source", "published", "date", "precision", "status", "group_pinned")
+    readonly_fields = fields
+    ordering = ("article__published", "article_id", "sentence_start")
+    verbose_name = "report"
+    verbose_name_plural = "reports"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).select_related("article", "source")
+
+    @admin.display(description="evidence")
+    def evidence(self, event: Event) -> str:
+        return evidence_html(event, event.article.text)
+
+    @admin.display(description="published")
+    def published(self, event: Event) -> str:
+        url = reverse("admin:timeline_article_change", args=[event.article_id])
+        return format_html(
+            '<a href="{}">{}</a><br>{}', url, event.article.title, event.article.published
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class EventGroupForm(forms.ModelForm):
+    # Declared, so the admin does not wrap it with add/change/delete links to events.
+    canonical_event = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        label="Canonical report",
+        help_text="The report whose sentence and date the timeline shows; grouping keeps it.",
+    )
+
+    class Meta:
+        model = EventGroup
+        fields = ("canonical_event",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["canonical_event"]
+        field.queryset = (
+            Event.objects.filter(group=self.instance)
+            .select_related("source", "article")
+            .order_by("article__published", "article_id", "sentence_start")
+        )
+        field.label_from_instance = lambda e: f"{e.source_label}, {e.date_label}: {e.text[:120]}"
+
+
+@admin.register(EventGroup)
+class EventGroupAdmin(SimpleHistoryAdmin):
+    """Timeline entries: one happening, its reports, merge and canonical choice."""
+
+    form = EventGroupForm
+    list_display = (
+        "entry_text",
+        "date_label",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+        "story",
+    )
+    list_filter = ("story", "sources_disagree", "locked", "canonical_chosen", "precision")
+    list_select_related = ("story",)
+    search_fields = ("text",)
+    date_hierarchy = "date"
+    ordering = ("date", "id")
+    fields = (
+        "story",
+        "date_label",
+        "text",
+        "reports_link",
+        "canonical_event",
+        "canonical_chosen",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+    )
+    readonly_fields = (
+        "story",
+        "date_label",
+        "text",
+        "reports_link",
+        "canonical_chosen",
+        "report_count",
+        "source_count",
+        "sources_disagree",
+        "locked",
+    )
+    inlines = (ReportInline,)
+    Media = EvidenceMedia
+    actions = ("merge",)
+    history_list_display = ("canonical_event", "locked")
+
+    @admin.display(description="entry", ordering="text")
+    def entry_text(self, group: EventGroup) -> str:
+        return group.text[:140]
+
+    @admin.display(description="date", ordering="date")
+    def date_label(self, group: EventGroup) -> str:
+        return group.date_label
+
+    @admin.display(description="reports")
+    def reports_link(self, group: EventGroup) -> str:
+        url = reverse("admin:timeline_event_changelist") + f"?group__id__exact={group.pk}"
+        return format_html(
+            '<a href="{}">Open the {} reports in the event list</a> to split some off into an '
+            "entry of their own, verify or correct them.",
+            url,
+            group.report_count,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # entries come from grouping reports; merge or split them instead
+
+    def save_model(self, request, obj: EventGroup, form, change: bool) -> None:
+        if "canonical_event" in form.changed_data and obj.canonical_event is not None:
+            entries.group_set_canonical(group=obj, event=obj.canonical_event, user=request.user)
+
+    @admin.action(description="Merge selected entries: one happening", permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[EventGroup]) -> None:
+        try:
+            target = entries.groups_merge(groups=queryset, user=request.user)
+        except entries.GroupingError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return
+        self.message_user(
+            request,
+            f"Merged into one entry of {target.report_count} reports from "
+            f"{target.source_count} sources; grouping will keep them together.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Feed)

@@ -137,6 +137,114 @@ class Entity(models.Model):
         return self.name
 
 
+class EventGroup(models.Model):
+    """One happening on the timeline: every article's report (event) that tells of it.
+
+    Date, text and counts are kept from its reports by the service layer so the timeline reads
+    groups alone; editors' merges, splits and canonical choice are remembered and kept.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="event_groups")
+    date = models.DateField(help_text="The canonical report's date.")
+    precision = models.CharField(max_length=8, choices=Precision.choices, default=Precision.DAY)
+    end_date = models.DateField(null=True, blank=True)
+    text = models.TextField(help_text="The canonical report's sentence.")
+    canonical_event = models.ForeignKey(
+        "Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The report whose sentence and date the timeline shows for this entry.",
+    )
+    canonical_chosen = models.BooleanField(
+        default=False, help_text="An editor picked the canonical report; grouping keeps it."
+    )
+    locked = models.BooleanField(
+        default=False,
+        help_text="An editor merged or split this entry; re-grouping never undoes that.",
+    )
+    sources_disagree = models.BooleanField(
+        default=False, help_text="Its reports give dates that cannot all be true at once."
+    )
+    report_count = models.PositiveIntegerField(default=0, help_text="Visible reports.")
+    source_count = models.PositiveIntegerField(default=0, help_text="Distinct sources.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "timeline entry"
+        verbose_name_plural = "timeline entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="group_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(precision__in=Precision.values), name="group_precision_valid"
+            ),
+        ]
+        indexes = [
+            # The timeline pages through one story's entries in date order by (date, id).
+            models.Index(
+                fields=["story", "date", "id"],
+                condition=Q(report_count__gt=0),
+                name="group_story_timeline",
+            ),
+            models.Index(fields=["story", "sources_disagree"], name="group_story_disagree"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_label}: {self.text[:80]}"
+
+    @property
+    def date_label(self) -> str:
+        return format_date_at_precision(self.date, self.precision, self.end_date)
+
+    @property
+    def datetime_attr(self) -> str:
+        return iso_at_precision(self.date, self.precision)
+
+    # The helpers below read `reports`: the visible events the timeline selector prefetches,
+    # oldest publication first.
+
+    @property
+    def first_report(self) -> Event | None:
+        return self.reports[0] if self.reports else None
+
+    @property
+    def canonical_report(self) -> Event | None:
+        chosen = next((r for r in self.reports if r.pk == self.canonical_event_id), None)
+        return chosen or self.first_report
+
+    @property
+    def date_versions(self) -> list[tuple[str, list[str]]]:
+        """Each date the reports give, oldest first, with the sources that give it."""
+        versions: dict[tuple, tuple[str, list[str]]] = {}
+        for report in sorted(self.reports, key=lambda r: (r.date, r.end_date or r.date)):
+            key = (report.date, report.precision, report.end_date)
+            label, names = versions.setdefault(key, (report.date_label, []))
+            name = report.source_label
+            if name not in names:
+                names.append(name)
+        return list(versions.values())
+
+    @property
+    def entities_named(self) -> list[Entity]:
+        seen: dict[int, Entity] = {}
+        for report in self.reports:
+            for entity in report.entities.all():
+                seen.setdefault(entity.pk, entity)
+        return sorted(seen.values(), key=lambda e: e.name)
+
+    @property
+    def is_verified(self) -> bool:
+        return any(r.status == Event.Status.VERIFIED for r in self.reports)
+
+
 class EventQuerySet(models.QuerySet):
     def visible(self) -> EventQuerySet:
         """Events a reader may see: everything an editor has not rejected."""
@@ -181,6 +289,18 @@ class Event(models.Model):
     extracted_precision = models.CharField(max_length=8, blank=True, editable=False)
     # Optimistic locking: every editor's save bumps it; a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1)
+    group = models.ForeignKey(
+        EventGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The timeline entry this report belongs to, with other reports of it.",
+    )
+    group_pinned = models.BooleanField(
+        default=False,
+        help_text="An editor put this report in its entry (merge or split); grouping keeps it.",
+    )
     entities = models.ManyToManyField(Entity, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -238,6 +358,11 @@ class Event(models.Model):
     @property
     def date_label(self) -> str:
         return format_date_at_precision(self.date, self.precision, self.end_date)
+
+    @property
+    def source_label(self) -> str:
+        """Who reported it: the outlet, or the article's title when the outlet is unknown."""
+        return self.source.name if self.source_id else self.article.title
 
     @property
     def correction_note(self) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby, islice
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
+from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Source, Story
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class TimelineFilters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a "load more" page starts: after the event with this date and id."""
+    """Where a "load more" page starts: after the entry with this date and id."""
 
     date: dt.date
     id: int
@@ -44,8 +45,10 @@ class Cursor:
 @dataclass(frozen=True)
 class MonthGroup:
     year: int
-    month: dt.date | None  # the first of the month; None for events known only to a year or quarter
-    events: list[Event]
+    month: (
+        dt.date | None
+    )  # the first of the month; None for entries known only to a year or quarter
+    events: list[EventGroup]  # timeline entries, each with its `reports`
     new_year: bool  # the first group of its year on this page, and the year is not continued
     new_month: bool  # false when the page continues the month of the previous page
 
@@ -58,10 +61,17 @@ class TimelinePage:
 
 
 def story_list() -> QuerySet[Story]:
+    """The stories with how many events their timelines show (entries, however many reports
+    each has) and how many articles they have."""
+    entries = (
+        EventGroup.objects.filter(story=OuterRef("pk"), report_count__gt=0)
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Story.objects.annotate(
-        event_count=Count(
-            "events", filter=Q(events__status__in=["extracted", "verified"]), distinct=True
-        ),
+        event_count=Coalesce(Subquery(entries), 0),
         article_count=Count("articles", distinct=True),
     ).order_by("title")
 
@@ -186,16 +196,34 @@ def event_with_evidence(*, story: Story, pk: int) -> tuple[Event, Evidence]:
     return event, evidence
 
 
+def story_entries(*, story: Story, filters: TimelineFilters) -> QuerySet[EventGroup]:
+    """A story's timeline entries with at least one visible report matching the filters."""
+    matching = story_events(story=story, filters=filters).order_by()
+    return EventGroup.objects.filter(
+        story=story, report_count__gt=0, pk__in=matching.values("group_id")
+    ).order_by("date", "id")
+
+
 def story_timeline_page(
     *, story: Story, filters: TimelineFilters, after: Cursor | None, limit: int
 ) -> TimelinePage:
-    """One page of the timeline grouped by month, and the cursor of the next page if any."""
-    events = story_events(story=story, filters=filters)
+    """One page of timeline entries grouped by month, and the cursor of the next page if any.
+
+    An entry is one happening; it matches the filters when any of its reports does, and then
+    shows all of its reports as evidence.
+    """
+    entries = story_entries(story=story, filters=filters)
     if after is not None:
-        events = events.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+        entries = entries.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+    reports = (
+        Event.objects.filter(VISIBLE)
+        .select_related("article", "source")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
+        .order_by("article__published", "article_id", "sentence_start", "id")
+    )
     rows = list(
-        events.select_related("article", "source").prefetch_related(
-            Prefetch("entities", queryset=Entity.objects.order_by("name"))
+        entries.order_by("date", "id").prefetch_related(
+            Prefetch("events", queryset=reports, to_attr="reports")
         )[: limit + 1]
     )
     next_cursor = None
@@ -209,7 +237,7 @@ def story_timeline_page(
     )
 
 
-def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[MonthGroup]:
+def _group_by_month(events: list[EventGroup], *, previous: dt.date | None) -> list[MonthGroup]:
     groups = []
     last_year = previous.year if previous else None
     last_month = (previous.year, previous.month) if previous else None
@@ -229,8 +257,8 @@ def _group_by_month(events: list[Event], *, previous: dt.date | None) -> list[Mo
     return groups
 
 
-def _month_key(event: Event) -> tuple[int, int | None]:
-    """Events known to the day, week or month sit under their month; coarser ones under the year."""
+def _month_key(event: EventGroup) -> tuple[int, int | None]:
+    """Entries known to the day, week or month sit under their month; coarser ones, the year."""
     if event.precision in (Precision.YEAR, Precision.QUARTER):
         return event.date.year, None
     return event.date.year, event.date.month

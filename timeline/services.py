@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from timeline.entries import article_group_events, groups_refresh
 from timeline.extraction import extract
 from timeline.extraction.entities import find_entities
 from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
@@ -188,12 +189,20 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
         changed = set(changed_fields)
         if changed & {"story", "source"}:
             article.events.update(story_id=article.story_id, source_id=article.source_id)
+        if "story" in changed:
+            article_group_events(article=article)  # its reports leave the old story's entries
+        elif "source" in changed:
+            groups_refresh(group_ids=article.events.values_list("group_id", flat=True))
     return article
 
 
 def _is_protected(event: Event) -> bool:
     """An event an editor has touched: re-extraction must not change or remove it."""
-    return bool(event.edited_fields) or event.status != Event.Status.EXTRACTED
+    return (
+        bool(event.edited_fields)
+        or event.status != Event.Status.EXTRACTED
+        or event.group_pinned  # an editor merged or split its entry
+    )
 
 
 def _evidence_key(sentence_start: int, sentence_end: int, timex_start: int, timex_end: int):
@@ -281,7 +290,7 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
         retired = [e.pk for key, e in refreshable.items() if key not in seen]
         # Each write is conditional on nobody having edited the event since it was read: an
         # editor saving at the same moment wins over the extractor.
-        untouched = Q(status=Event.Status.EXTRACTED, edited_fields=[])
+        untouched = Q(status=Event.Status.EXTRACTED, edited_fields=[], group_pinned=False)
         if retired:
             Event.objects.filter(untouched, pk__in=retired).delete()
         now = timezone.now()
@@ -298,6 +307,10 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             updated, update=True, default_change_reason="re-extracted"
         )
         _events_link_entities(events=[*created, *updated, *unchanged], story=article.story)
+        if retired:
+            groups_refresh(group_ids=[e.group_id for e in refreshable.values() if e.pk in retired])
+        # The new and refreshed reports join the entries of the other articles' reports.
+        article_group_events(article=article)
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
         article.extracted_at = timezone.now()
@@ -415,6 +428,8 @@ def event_save_edit(
     Event.history.bulk_history_create(
         [event], update=True, default_user=user, default_change_reason=reason[:100]
     )
+    # A corrected date or a rejection changes what the event's timeline entry shows.
+    groups_refresh(group_ids=[event.group_id])
     return event
 
 
