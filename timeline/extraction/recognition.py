@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .languages import SUPPORTED, base_language, compiled_patterns, language, translate
+from .scanning import TriggerIndex, finditer, plan_for
 from .vocabulary import (
     COUNT_NOUNS,
     HOLIDAYS,
@@ -339,15 +340,22 @@ _EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middl
 _EDGED_KINDS = frozenset({"month", "month-year", "year", "relative", "quarter", "season"})
 
 
-def find_mentions(text: str, lang: str = "en") -> list[Mention]:
+def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> list[Mention]:
     """Return non-overlapping temporal expressions in `text`, in order of appearance.
 
     For Spanish, French and German (`lang` "es", "fr", "de" or a regional variant) that
     language's patterns run first, so they win a tie with an English pattern of equal length.
+    Patterns run only around their trigger words (scanning.py); `full_scan` runs every
+    pattern over the whole text instead, which finds the same: the tests compare the two.
     """
     base = base_language(lang)
-    candidates = list(_language_candidates(text, base)) if base in SUPPORTED else []
-    candidates += [m for m in _candidates(text) if _is_plausible(text, m)]
+    language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
+    index = None
+    if not full_scan:
+        everything = [pattern for _kind, pattern in (*language_patterns, *_COMPILED)]
+        index = TriggerIndex(text, [plan_for(pattern) for pattern in everything])
+    candidates = list(_language_candidates(text, base, index)) if language_patterns else []
+    candidates += [m for m in _candidates(text, index) if _is_plausible(text, m)]
     # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
     candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
     claimed = bytearray(len(text))
@@ -373,9 +381,13 @@ def _with_edge(text: str, mention: Mention) -> Mention:
     return Mention(start, mention.end, text[start : mention.end], mention.kind, fields)
 
 
-def _candidates(text: str) -> Iterator[Mention]:
+def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
+    return pattern.finditer(text) if index is None else finditer(pattern, index)
+
+
+def _candidates(text: str, index: TriggerIndex | None = None) -> Iterator[Mention]:
     for kind, pattern in _COMPILED:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, index):
             start, end = match.span("body") if "body" in pattern.groupindex else match.span()
             if start == end:
                 continue
@@ -387,13 +399,15 @@ def _candidates(text: str) -> Iterator[Mention]:
             yield Mention(start, end, text[start:end], kind, fields, parts)
 
 
-def _language_candidates(text: str, base: str) -> Iterator[Mention]:
+def _language_candidates(
+    text: str, base: str, index: TriggerIndex | None = None
+) -> Iterator[Mention]:
     table = language(base)
     if table is None:
         return
     for kind, pattern in compiled_patterns(base):
         has_body = "body" in pattern.groupindex
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, index):
             start, end = match.span("body") if has_body else (-1, -1)
             if start < 0:
                 start, end = match.span()
