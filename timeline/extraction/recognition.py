@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from .languages import SUPPORTED, base_language, compiled_patterns, language, translate
-from .scanning import TriggerIndex, finditer, plan_for
+from .scanning import TriggerIndex, finditer
 from .vocabulary import (
     COUNT_NOUNS,
     HOLIDAYS,
@@ -350,10 +351,7 @@ def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> li
     """
     base = base_language(lang)
     language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
-    index = None
-    if not full_scan:
-        everything = [pattern for _kind, pattern in (*language_patterns, *_COMPILED)]
-        index = TriggerIndex(text, [plan_for(pattern) for pattern in everything])
+    index = None if full_scan else TriggerIndex(text, _all_patterns(base))
     candidates = list(_language_candidates(text, base, index)) if language_patterns else []
     candidates += [m for m in _candidates(text, index) if _is_plausible(text, m)]
     # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
@@ -367,6 +365,12 @@ def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> li
         chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
     return [_with_edge(text, m) for m in chosen]
+
+
+@cache
+def _all_patterns(base: str) -> tuple[re.Pattern[str], ...]:
+    language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
+    return tuple(pattern for _kind, pattern in (*language_patterns, *_COMPILED))
 
 
 def _with_edge(text: str, mention: Mention) -> Mention:

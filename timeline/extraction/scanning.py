@@ -16,21 +16,23 @@ later is never silently skipped. The standard library has no public API for that
 
 from __future__ import annotations
 
+import bisect
 import re
 import re._constants as sre
 import re._parser as sre_parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-DIGIT = "#digit"  # the trigger "any decimal digit" (what `\d` matches)
+_DIGIT_PREFIX = "#"
+_ANY_DIGIT = r"\d"
 
 # A guess at how often a trigger occurs in text, to choose the rarest part of a pattern.
 # It only affects speed, never the matches.
 _DIGIT_COST = 26.0**-2.5
 # An unbounded repeat (a grouped number "1,000,000") is assumed to run at most this many
-# times; a text with a longer run is scanned in full for that pattern (see `_Plan.guard`).
-_REPEAT_CAP = 8
+# times; a longer match overlaps a long run of that repeat's characters (`_Plan.long_run`).
+_REPEAT_CAP = 1
 
 _LITERAL = sre.LITERAL
 _IN = sre.IN
@@ -50,13 +52,19 @@ class _Unsupported(Exception):
 class _Plan:
     """How to find all matches of one pattern from its triggers."""
 
-    triggers: frozenset[str]  # lower-case ASCII words (found anywhere, case-insensitively), DIGIT
+    # Lower-case ASCII words (found inside any run of letters, in any case), or DIGIT + n:
+    # a run of at least n digits.
+    triggers: frozenset[str]
     reach_back: int  # how far before its first trigger a match can start
     width: int  # the longest match, with unbounded repeats capped at _REPEAT_CAP
-    margin: int  # how far past a match the engine may look (look-aheads, \b)
-    # Characters of an unbounded repeat, and the run length past the cap: when the text has
-    # such a run, a match may be longer than `width` and the pattern is scanned in full.
-    guard: re.Pattern[str] | None
+    reach: int  # the furthest character the engine may read from a match's start
+    # A run of the characters of an unbounded repeat, longer than the capped repeats can
+    # be: only a match that overlaps such a run can be longer than `width`.
+    long_run: re.Pattern[str] | None
+    # The pattern opens with `\b`: a match can only start where a word starts or ends.
+    at_boundary: bool
+    words: frozenset[str]  # the trigger words
+    digits: int  # the shortest run of digits that is a trigger; 0 if none is
 
 
 # Reading a pattern's tree -------------------------------------------------------------
@@ -66,9 +74,21 @@ class _Plan:
 _Found = tuple[frozenset[str], int]
 
 
+def digit_run(length: int) -> str:
+    r"""The trigger "a run of at least `length` digits" (digits as `\d` reads them)."""
+    return f"{_DIGIT_PREFIX}{length}"
+
+
+def _digit_length(trigger: str) -> int | None:
+    return int(trigger[1:]) if trigger.startswith(_DIGIT_PREFIX) else None
+
+
 def _cost(found: _Found) -> float:
     triggers, offset = found
-    rarity = sum(_DIGIT_COST if t == DIGIT else 26.0 ** -len(t) for t in triggers)
+    rarity = 0.0
+    for trigger in triggers:
+        digits = _digit_length(trigger)
+        rarity += 26.0 ** -len(trigger) if digits is None else _DIGIT_COST * 0.6 ** (digits - 1)
     return rarity * (1 + offset / 16)  # a far trigger makes every window longer
 
 
@@ -76,65 +96,102 @@ def _best(options: list[_Found]) -> _Found | None:
     return min(options, key=_cost) if options else None
 
 
-def _set_triggers(items: list) -> frozenset[str] | None:
-    """Triggers of a character set `[...]`: DIGIT if it holds only digits, else its letters."""
+def _set_chars(items: list) -> set[str] | None:
+    r"""The characters of a set `[...]` (with `\d` as itself), or None if it is not small."""
     chars: set[str] = set()
     for op, av in items:
         if op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:
-            chars.add(DIGIT)
+            chars.add(_ANY_DIGIT)
         elif op is _LITERAL:
             chars.add(chr(av))
         elif op is sre.RANGE and av[1] - av[0] < 64:
             chars.update(chr(c) for c in range(av[0], av[1] + 1))
         else:
             return None
-    if all(c == DIGIT or c.isdecimal() for c in chars):
-        return frozenset({DIGIT})
-    if chars <= _ASCII_LETTERS:
+    return chars
+
+
+def _digits_only(op, av) -> int | None:
+    """The fewest digits a part consumes if it consumes nothing but digits, else None."""
+    if op is _LITERAL:
+        return 1 if chr(av).isdecimal() else None
+    if op is _IN:
+        chars = _set_chars(av)
+        ok = chars is not None and all(c == _ANY_DIGIT or c.isdecimal() for c in chars)
+        return 1 if ok else None
+    if op is _SUBPATTERN:
+        lengths = [_digits_only(o, a) for o, a in av[-1]]
+        return None if None in lengths else sum(lengths)  # type: ignore[arg-type]
+    if op is _BRANCH:
+        if any(len(alternative.data) != 1 for alternative in av[1]):
+            return None
+        lengths = [_digits_only(*alternative.data[0]) for alternative in av[1]]
+        return None if None in lengths else min(lengths)  # type: ignore[type-var]
+    if op in _REPEATS and len(av[2].data) == 1:
+        body = _digits_only(*av[2].data[0])
+        return None if body is None else body * av[0]
+    return None
+
+
+def _letter_triggers(items: list) -> frozenset[str] | None:
+    """Triggers of a set of ASCII letters: the letters themselves."""
+    chars = _set_chars(items)
+    if chars and chars <= _ASCII_LETTERS:
         return frozenset(c.lower() for c in chars)
     return None
 
 
-def _literal_run_triggers(run: str, offset: int) -> list[_Found]:
-    """A run of literal characters: its longest ASCII word, and DIGIT if it has a digit."""
-    options = []
-    digits = [i for i, c in enumerate(run) if c.isdecimal()]
-    if digits:
-        options.append((frozenset({DIGIT}), offset + digits[0]))
+def _word_of(run: str, offset: int) -> list[_Found]:
+    """The longest ASCII word of a run of literal characters, as a trigger."""
     words = list(re.finditer(r"[A-Za-z]+", run))
-    if words:
-        word = max(words, key=lambda w: len(w.group()))
-        options.append((frozenset({word.group().lower()}), offset + word.start()))
-    return options
+    if not words:
+        return []
+    word = max(words, key=lambda w: len(w.group()))
+    return [(frozenset({word.group().lower()}), offset + word.start())]
 
 
 def _sequence_triggers(items: Iterable, groups: dict[int, int]) -> _Found | None:
-    """Triggers of a sequence: those of its rarest part that every match goes through."""
+    """Triggers of a sequence: those of its rarest part that every match goes through.
+
+    Consecutive literal characters make a word; consecutive digit-only parts make a run of
+    at least so many digits.
+    """
     options: list[_Found] = []
     run: list[str] = []
-    before = run_start = 0  # the longest the parts before can be
+    digits = 0
+    before = run_start = digits_start = 0  # the longest the parts before can be
     for op, av in items:
-        if op is _LITERAL:
+        length = _digits_only(op, av)
+        if length is None and digits:
+            options.append((frozenset({digit_run(digits)}), digits_start))
+            digits = 0
+        elif length is not None:
+            if not digits:
+                digits_start = before
+            digits += length
+        if op is _LITERAL and length is None:
             if not run:
                 run_start = before
             run.append(chr(av))
             before += 1
             continue
         if run:
-            options += _literal_run_triggers("".join(run), run_start)
+            options += _word_of("".join(run), run_start)
             run = []
-        found = _item_triggers(op, av, groups)
+        found = None if length is not None else _item_triggers(op, av, groups)
         if found is not None:
             options.append((found[0], before + found[1]))
         before += _width([(op, av)], groups)[0]
     if run:
-        options += _literal_run_triggers("".join(run), run_start)
+        options += _word_of("".join(run), run_start)
+    if digits:
+        options.append((frozenset({digit_run(digits)}), digits_start))
     return _best(options)
 
 
 def _item_triggers(op, av, groups: dict[int, int]) -> _Found | None:
     if op is _IN:
-        found = _set_triggers(av)
+        found = _letter_triggers(av)
         return None if found is None else (found, 0)
     if op is _SUBPATTERN or op is sre.ATOMIC_GROUP:
         return _sequence_triggers(av[-1] if op is _SUBPATTERN else av, groups)
@@ -143,6 +200,9 @@ def _item_triggers(op, av, groups: dict[int, int]) -> _Found | None:
         if any(a is None for a in alternatives):
             return None
         triggers = frozenset().union(*(a[0] for a in alternatives if a))
+        runs = [n for n in map(_digit_length, triggers) if n is not None]
+        if len(runs) > 1:  # a run of n digits holds a shorter one: keep the shortest
+            triggers = frozenset(t for t in triggers if _digit_length(t) in (None, min(runs)))
         return triggers, max(a[1] for a in alternatives if a)
     if op in _REPEATS and av[0] >= 1:
         # Every repetition holds a trigger, so the first one is within the first repetition.
@@ -151,37 +211,42 @@ def _item_triggers(op, av, groups: dict[int, int]) -> _Found | None:
 
 
 def _width(items: Iterable, groups: dict[int, int]) -> tuple[int, int]:
-    """(longest match, furthest look past it) of a sequence, unbounded repeats capped."""
-    width = margin = 0
+    """(longest match, furthest character read from its start) of a sequence.
+
+    Unbounded repeats count _REPEAT_CAP times. The engine reads past what it consumes only
+    in look-aheads and at `\b`; a look-behind reads before the start, which a search from
+    `pos` still sees.
+    """
+    width = reach = 0
     for op, av in items:
         if op is _LITERAL or op is sre.NOT_LITERAL or op is _IN or op is sre.ANY:
-            item, extra = 1, 0
+            item = item_reach = 1
         elif op is sre.AT:
-            item, extra = 0, 1  # \b and friends read one character each side
+            item, item_reach = 0, 1  # \b and friends read the character after them
         elif op is _SUBPATTERN:
-            item, extra = _width(av[-1], groups)
+            item, item_reach = _width(av[-1], groups)
             if av[0] is not None:
                 groups[av[0]] = item
         elif op is sre.ATOMIC_GROUP:
-            item, extra = _width(av, groups)
+            item, item_reach = _width(av, groups)
         elif op is _BRANCH:
             spans = [_width(alternative, groups) for alternative in av[1]]
-            item, extra = max(s[0] for s in spans), max(s[1] for s in spans)
+            item, item_reach = max(s[0] for s in spans), max(s[1] for s in spans)
         elif op in _REPEATS:
-            body, extra = _width(av[2], groups)
-            item = body * (_REPEAT_CAP if av[1] == _MAXREPEAT else av[1])
+            body, body_reach = _width(av[2], groups)
+            times = _REPEAT_CAP if av[1] == _MAXREPEAT else av[1]
+            item = body * times
+            item_reach = body * max(0, times - 1) + body_reach if times else 0
         elif op in _ASSERTS:
-            inner, inner_extra = _width(av[1], groups)
-            # A look-behind reads before the match, which a search from `pos` still sees.
-            item, extra = 0, (inner + inner_extra if av[0] == 1 else 0)
+            inner, inner_reach = _width(av[1], groups)
+            item, item_reach = 0, (inner_reach if av[0] == 1 else 0)
         elif op is sre.GROUPREF and av in groups:
-            item, extra = groups[av], 0
+            item = item_reach = groups[av]
         else:
             raise _Unsupported(op)
-        # A part can read `extra` past its own end, and its end is never past the match's.
+        reach = max(reach, width + item_reach)
         width += item
-        margin = max(margin, extra)
-    return width, margin
+    return width, max(reach, width)
 
 
 def _unbounded_bodies(items: Iterable) -> Iterator:
@@ -203,7 +268,7 @@ def _unbounded_bodies(items: Iterable) -> Iterator:
             yield from _unbounded_bodies(av[1])
 
 
-def _guard(tree) -> re.Pattern[str] | None | bool:
+def _long_run(tree) -> re.Pattern[str] | None | bool:
     """A run of characters that only a match longer than the capped width could need.
 
     More than _REPEAT_CAP repetitions of a body fill a run of at least (_REPEAT_CAP + 1)
@@ -254,17 +319,18 @@ def plan_for(pattern: re.Pattern[str]) -> _Plan | None:
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
         groups: dict[int, int] = {}
-        width, margin = _width(tree.data, groups)
+        width, reach = _width(tree.data, groups)
         found = _sequence_triggers(tree.data, groups)
+        long_run = _long_run(tree)
     except (_Unsupported, re.error, RecursionError, TypeError, ValueError):
         return None
-    if not found or not found[0] or width == 0 or tree.getwidth()[0] == 0:
+    if not found or not found[0] or long_run is False or tree.getwidth()[0] == 0:
         return None  # a pattern that can match the empty string or anything at all
-    guard = _guard(tree)
-    if guard is False:
-        return None
     triggers, reach_back = found
-    return _Plan(triggers, reach_back + 1, width + 2, margin + 2, guard)
+    at_boundary = bool(tree.data) and tree.data[0] == (sre.AT, sre.AT_BOUNDARY)
+    words = frozenset(t for t in triggers if _digit_length(t) is None)
+    digits = min((n for n in map(_digit_length, triggers) if n is not None), default=0)
+    return _Plan(triggers, reach_back, width, reach, long_run, at_boundary, words, digits)
 
 
 # Finding the triggers in a text --------------------------------------------------------
@@ -287,7 +353,7 @@ class _TriggerWords:
         return held
 
 
-_HELD_LIMIT = 50_000
+_HELD_LIMIT = 20_000
 
 
 @cache
@@ -300,6 +366,7 @@ def _trigger_words(words: frozenset[str]) -> _TriggerWords:
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _LETTER_RUN = re.compile(r"[a-z]+")
 _DIGIT_RUN = re.compile(r"\d+")
+_BOUNDARY = re.compile(r"\b")
 
 
 def _folded(text: str) -> str:
@@ -310,80 +377,131 @@ def _folded(text: str) -> str:
 
 
 class TriggerIndex:
-    """Where the trigger words (inside any run of letters, in any case) and digits are."""
+    """Where the trigger words (inside any run of letters, in any case) and digits are.
 
-    def __init__(self, text: str, plans: Iterable[_Plan | None]) -> None:
-        words = frozenset(t for plan in plans if plan for t in plan.triggers if t != DIGIT)
-        trigger_words = _trigger_words(words)
+    Built once per text for a list of patterns; `finditer` then runs each of them.
+    """
+
+    def __init__(self, text: str, patterns: Iterable[re.Pattern[str]]) -> None:
         self.text = text
         self.digit_runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
-        # Every ASCII word of a pattern lies inside one run of ASCII letters of the folded text.
+        # Each trigger word found -> (start, start + 1) of each of its occurrences.
         self.words: dict[str, list[tuple[int, int]]] = {}
-        inside = trigger_words.inside
-        spans = self.words
-        for match in _LETTER_RUN.finditer(_folded(text)):
-            for word in inside(match.group()):
-                spans.setdefault(word, []).append(match.span())
-        self._guards: dict[re.Pattern[str], bool] = {}
+        folded = _folded(text)
+        inside = _words_of(tuple(patterns)).inside
+        present: set[str] = set()
+        for token in set(_LETTER_RUN.findall(folded)):
+            present.update(inside(token))
+        find = folded.find
+        for word in present:
+            # Every occurrence, overlapping ones included: a trigger may sit inside a word.
+            found = self.words[word] = []
+            at = find(word)
+            while at >= 0:
+                found.append((at, at + 1))
+                at = find(word, at + 1)
+        self._long_runs: dict[re.Pattern[str], list[tuple[int, int]]] = {}
+        self._occurrences: dict[frozenset[str], list[tuple[int, int]]] = {}
 
-    def windows(self, plan: _Plan) -> list[tuple[int, int]]:
-        """Sorted, merged ranges of positions where a match of `plan` could start."""
-        back = plan.reach_back
-        ranges: list[tuple[int, int]] = []
-        for trigger in plan.triggers:
-            spans = self.digit_runs if trigger == DIGIT else self.words.get(trigger, ())
-            ranges += [(start - back, end) for start, end in spans]
-        ranges.sort()
-        merged: list[tuple[int, int]] = []
-        for start, end in ranges:
-            if merged and start <= merged[-1][1]:
-                if end > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], end)
+    def long_runs(self, plan: _Plan) -> list[tuple[int, int]]:
+        if plan.long_run is None:
+            return []
+        if plan.long_run not in self._long_runs:
+            self._long_runs[plan.long_run] = [m.span() for m in plan.long_run.finditer(self.text)]
+        return self._long_runs[plan.long_run]
+
+    def occurrences(self, plan: _Plan) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of the plan's triggers, sorted by start."""
+        words = self.words.keys() & plan.words
+        digits = plan.digits
+        if not digits and len(words) <= 1:
+            return self.words[words.pop()] if words else []
+        key = frozenset(words) | {digits}
+        found = self._occurrences.get(key)
+        if found is None:
+            if digits <= 1:
+                found = self.digit_runs[:] if digits else []
             else:
-                merged.append((max(0, start), end))
-        return merged
+                found = [(s, e) for s, e in self.digit_runs if e - s >= digits]
+            for word in words:
+                found += self.words[word]
+            found.sort()
+            self._occurrences[key] = found
+        return found
 
-    def needs_full_scan(self, plan: _Plan) -> bool:
-        if plan.guard is None:
-            return False
-        if plan.guard not in self._guards:
-            self._guards[plan.guard] = plan.guard.search(self.text) is not None
-        return self._guards[plan.guard]
+
+@cache
+def _words_of(patterns: tuple[re.Pattern[str], ...]) -> _TriggerWords:
+    words = frozenset(
+        trigger
+        for plan in map(plan_for, patterns)
+        if plan
+        for trigger in plan.triggers
+        if _digit_length(trigger) is None
+    )
+    return _trigger_words(words)
 
 
 def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match[str]]:
     """The matches of `pattern.finditer(index.text)`, found from the triggers only.
 
     Why they are the same: every match contains one of the plan's triggers, so it starts in
-    one of `windows`; between windows no match can start. `finditer` takes the leftmost match
+    one of `windows`; outside them no match can start. `finditer` takes the leftmost match
     at or after the end of the previous one; so does this loop, window by window. A search
-    limited to `endpos` behaves as on the full text for any start from which the engine
-    cannot read up to `endpos`: the match is at most `width` long and the engine looks at
-    most `margin` further, so `endpos` is set beyond both.
+    limited to `endpos` behaves as on the full text from any start whose reads stop short of
+    `endpos`: the engine reads at most `reach` characters from a start, more only across a
+    long run of an unbounded repeat's characters, so `endpos` is set past both.
     """
     text = index.text
     plan = plan_for(pattern)
-    if plan is None or index.needs_full_scan(plan):
+    if plan is None:
         yield from pattern.finditer(text)
         return
     search = pattern.search
-    reach = plan.width + plan.margin + 1
+    match_at = pattern.match
+    back = plan.reach_back
+    reach = plan.reach + 1
     size = len(text)
-    position = 0
-    for low, high in index.windows(plan):
-        start = max(low, position)
-        while start < high:
-            match = search(text, start, min(size, high + reach))
-            if match is None or match.start() >= high:
-                break
-            yield match
-            start = position = match.end()
-
-
-def scan_all(
-    patterns: Sequence[re.Pattern[str]], text: str
-) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
-    """(pattern number, its matches) for each pattern, sharing one trigger scan."""
-    index = TriggerIndex(text, [plan_for(p) for p in patterns])
-    for number, pattern in enumerate(patterns):
-        yield number, finditer(pattern, index)
+    occurrences = index.occurrences(plan)
+    long_runs = index.long_runs(plan)
+    if long_runs:
+        # A match longer than `width` overlaps a long run and starts at most `width` before.
+        extra = plan.width - back
+        occurrences = sorted([*occurrences, *((s - extra, e) for s, e in long_runs)])
+    run_ends = [end for _start, end in long_runs]
+    # A search from a window goes on trying starts past it, up to `endpos`; where a match
+    # can only start at a word boundary, trying just those is cheaper.
+    boundary = _BOUNDARY.finditer if plan.at_boundary else None
+    done = 0  # every match starting before `done` has been found
+    for first, high in occurrences:
+        if high <= done:
+            continue
+        low = first - back
+        start = low if low > done else done
+        end = high + reach
+        if long_runs:
+            for run_start, run_end in long_runs[bisect.bisect_right(run_ends, low - reach) :]:
+                if run_start >= end:
+                    break
+                end = max(end, run_end + reach)
+        if end > size:
+            end = size
+        if boundary is None:
+            while start < high:
+                match = search(text, start, end)
+                if match is None or match.start() >= high:
+                    break
+                yield match
+                start = match.end()
+        else:
+            # `\b` at a position before `high` reads no further than `high`.
+            while start < high:
+                for candidate in boundary(text, start, high):
+                    match = match_at(text, candidate.start(), end)
+                    if match is not None:
+                        break
+                else:
+                    break
+                yield match
+                start = match.end()
+        done = start if start > high else high
