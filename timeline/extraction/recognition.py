@@ -334,6 +334,7 @@ PATTERNS: list[tuple[str, str]] = [
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+_PREVIOUS_WORD_START = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
 _NEXT_WORD = re.compile(r"[^\S\r\n]{1,3}([A-Za-z]+)")
@@ -429,11 +430,20 @@ def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -
     """The word before `start`, skipping `skip` further words back."""
     end = start
     for _step in range(skip + 1):
-        match = _PREVIOUS_WORDS.search(text, max(0, end - 40), end)
+        match = _last_word(text, max(0, end - 40), end)
         if match is None:
             return ""
         end = match.start()
     return match.group(1).lower() if lower else match.group(1)
+
+
+def _last_word(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_PREVIOUS_WORDS.search(text, pos, end)`, without retrying from inside every word.
+
+    Its match starts where the last run of letters starts (cut at `pos`); the look-behind
+    finds that start directly, and only a run cut at `pos` needs the match at `pos`.
+    """
+    return _PREVIOUS_WORD_START.search(text, pos, end) or _PREVIOUS_WORDS.match(text, pos, end)
 
 
 def next_word(text: str, end: int) -> str:

@@ -469,14 +469,13 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
         extra = plan.width - back
         occurrences = sorted([*occurrences, *((s - extra, e) for s, e in long_runs)])
     run_ends = [end for _start, end in long_runs]
-    # A search from a window goes on trying starts past it, up to `endpos`; where a match
-    # can only start at a word boundary, trying just those is cheaper.
+    # A search from a range goes on trying starts past it, up to `endpos`; where a match
+    # can only start at a word boundary, trying just those is cheaper for a short range.
     boundary = _BOUNDARY.finditer if plan.at_boundary else None
     done = 0  # every match starting before `done` has been found
-    for first, high in occurrences:
+    for low, high in _merged(occurrences, back):
         if high <= done:
             continue
-        low = first - back
         start = low if low > done else done
         end = high + reach
         if long_runs:
@@ -486,7 +485,7 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
                 end = max(end, run_end + reach)
         if end > size:
             end = size
-        if boundary is None:
+        if boundary is None or high - start > _SHORT_RANGE:
             while start < high:
                 match = search(text, start, end)
                 if match is None or match.start() >= high:
@@ -505,3 +504,24 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
                 yield match
                 start = match.end()
         done = start if start > high else high
+
+
+# Windows closer than this are searched as one range: a few more positions tried in C cost
+# less than another round of the Python loop. Dense triggers so become a plain scan.
+_MERGE_GAP = 32
+_SHORT_RANGE = 64
+
+
+def _merged(occurrences: list[tuple[int, int]], back: int) -> Iterator[tuple[int, int]]:
+    """The ranges where a match can start, from trigger occurrences sorted by start."""
+    low = high = -1
+    for first, last in occurrences:
+        if first - back <= high + _MERGE_GAP:
+            if last > high:
+                high = last
+            continue
+        if high >= 0:
+            yield low, high
+        low, high = first - back, last
+    if high >= 0:
+        yield low, high
