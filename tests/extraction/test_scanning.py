@@ -181,3 +181,20 @@ def test_the_word_before_a_position_is_read_as_the_plain_search_reads_it(text, d
     plain = recognition._PREVIOUS_WORDS.search(text, pos, end)
     fast = recognition._last_word(text, pos, end)
     assert (plain and (plain.span(), plain.group(1))) == (fast and (fast.span(), fast.group(1)))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:(?i:the)\s)?(?P<d>\d{1,2})\s(?P<mon>May|June)", r"\b(?=[\d]|(?i:[t]))"),
+        (r"\b(?P<wd>Monday|Friday)s\b", r"\b(?=[FM])"),
+        (r"\b(?:\s)?May", None),  # could begin with any space: no narrower start
+        (r"(?<!\w)May", None),  # does not open with \b
+    ],
+)
+def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_its_first_letter_is(
+    pattern, starts
+):
+    plan = scanning.plan_for(re.compile(pattern))
+    assert plan is not None
+    assert (plan.starts and plan.starts.pattern) == starts

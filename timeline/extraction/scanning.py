@@ -20,8 +20,8 @@ import bisect
 import re
 import re._constants as sre
 import re._parser as sre_parse
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 
 _DIGIT_PREFIX = "#"
@@ -61,8 +61,9 @@ class _Plan:
     # A run of the characters of an unbounded repeat, longer than the capped repeats can
     # be: only a match that overlaps such a run can be longer than `width`.
     long_run: re.Pattern[str] | None
-    # The pattern opens with `\b`: a match can only start where a word starts or ends.
-    at_boundary: bool
+    # Where a match can start: a `\b` followed by one of the pattern's possible first
+    # characters; None if the pattern does not open with `\b` (or its first is any).
+    starts: re.Pattern[str] | None
     words: frozenset[str]  # the trigger words
     digits: int  # the shortest run of digits that is a trigger; 0 if none is
 
@@ -313,9 +314,22 @@ def _plain_chars(items: Iterable) -> set[str] | None:
     return chars
 
 
-@cache
 def plan_for(pattern: re.Pattern[str]) -> _Plan | None:
     """The trigger plan of a compiled pattern, or None: scan that pattern in full."""
+    # Keyed by identity: hashing a compiled pattern hashes its whole compiled code, which
+    # cost more than the scan it serves. The entry keeps the pattern, so its id stays its.
+    known = _PLANS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        if len(_PLANS) >= 4096:  # only ever-new patterns could fill it; keep it bounded
+            _PLANS.clear()
+        known = _PLANS[id(pattern)] = (pattern, _plan(pattern))
+    return known[1]
+
+
+_PLANS: dict[int, tuple[re.Pattern[str], _Plan | None]] = {}
+
+
+def _plan(pattern: re.Pattern[str]) -> _Plan | None:
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
         groups: dict[int, int] = {}
@@ -327,10 +341,73 @@ def plan_for(pattern: re.Pattern[str]) -> _Plan | None:
     if not found or not found[0] or long_run is False or tree.getwidth()[0] == 0:
         return None  # a pattern that can match the empty string or anything at all
     triggers, reach_back = found
-    at_boundary = bool(tree.data) and tree.data[0] == (sre.AT, sre.AT_BOUNDARY)
+    starts = None
+    if tree.data and tree.data[0] == (sre.AT, sre.AT_BOUNDARY):
+        first = _first_chars(tree.data, pattern.flags & re.IGNORECASE, _FirstChars())
+        if first is not None and not first.nullable:
+            starts = re.compile(rf"\b(?={first.regex()})")
     words = frozenset(t for t in triggers if _digit_length(t) is None)
     digits = min((n for n in map(_digit_length, triggers) if n is not None), default=0)
-    return _Plan(triggers, reach_back, width, reach, long_run, at_boundary, words, digits)
+    return _Plan(triggers, reach_back, width, reach, long_run, starts, words, digits)
+
+
+@dataclass
+class _FirstChars:
+    """The characters a match can begin with, by whether they are matched ignoring case."""
+
+    exact: set[str] = field(default_factory=set)
+    any_case: set[str] = field(default_factory=set)
+    nullable: bool = True  # so far every part seen can match nothing
+
+    def regex(self) -> str:
+        parts = []
+        for chars, flags in ((self.exact, ""), (self.any_case, "(?i:")):
+            if chars:
+                digit = _ANY_DIGIT if _ANY_DIGIT in chars else ""
+                members = "".join(re.escape(c) for c in sorted(chars - {_ANY_DIGIT}))
+                cls = f"[{members}{digit}]"
+                parts.append(f"{flags}{cls})" if flags else cls)
+        return "|".join(parts) or "(?!)"
+
+
+def _first_chars(items, ignore_case: int, found: _FirstChars) -> _FirstChars | None:
+    """Add to `found` what a sequence can begin with; None when it could be anything."""
+    for op, av in items:
+        if op is sre.AT or op in _ASSERTS:
+            continue  # reads, consumes nothing
+        if op is _LITERAL or op is _IN:
+            chars = {chr(av)} if op is _LITERAL else _set_chars(av)
+            if chars is None:
+                return None
+            (found.any_case if ignore_case else found.exact).update(chars)
+            found.nullable = False
+            return found
+        if op is _SUBPATTERN:
+            flags = (ignore_case | (av[1] & re.IGNORECASE)) & ~av[2]
+            inner = _first_chars(av[-1], flags & re.IGNORECASE, _FirstChars())
+        elif op is _BRANCH:
+            inner = _FirstChars(nullable=False)
+            for alternative in av[1]:
+                part = _first_chars(alternative, ignore_case, _FirstChars())
+                if part is None:
+                    return None
+                inner.exact |= part.exact
+                inner.any_case |= part.any_case
+                inner.nullable = inner.nullable or part.nullable
+        elif op in _REPEATS:
+            inner = _first_chars(av[2], ignore_case, _FirstChars())
+            if inner is not None and av[0] == 0:
+                inner.nullable = True
+        else:
+            return None
+        if inner is None:
+            return None
+        found.exact |= inner.exact
+        found.any_case |= inner.any_case
+        if not inner.nullable:
+            found.nullable = False
+            return found
+    return found
 
 
 # Finding the triggers in a text --------------------------------------------------------
@@ -366,7 +443,6 @@ def _trigger_words(words: frozenset[str]) -> _TriggerWords:
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _LETTER_RUN = re.compile(r"[a-z]+")
 _DIGIT_RUN = re.compile(r"\d+")
-_BOUNDARY = re.compile(r"\b")
 
 
 def _folded(text: str) -> str:
@@ -382,13 +458,13 @@ class TriggerIndex:
     Built once per text for a list of patterns; `finditer` then runs each of them.
     """
 
-    def __init__(self, text: str, patterns: Iterable[re.Pattern[str]]) -> None:
+    def __init__(self, text: str, patterns: Sequence[re.Pattern[str]]) -> None:
         self.text = text
         self.digit_runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
         # Each trigger word found -> (start, start + 1) of each of its occurrences.
         self.words: dict[str, list[tuple[int, int]]] = {}
         folded = _folded(text)
-        inside = _words_of(tuple(patterns)).inside
+        inside = _words_of(patterns).inside
         present: set[str] = set()
         for token in set(_LETTER_RUN.findall(folded)):
             present.update(inside(token))
@@ -430,8 +506,11 @@ class TriggerIndex:
         return found
 
 
-@cache
-def _words_of(patterns: tuple[re.Pattern[str], ...]) -> _TriggerWords:
+def _words_of(patterns: Sequence[re.Pattern[str]]) -> _TriggerWords:
+    """The trigger words of a list of patterns (remembered by the list's identity)."""
+    known = _WORDS_OF.get(id(patterns))
+    if known is not None and known[0] is patterns:
+        return known[1]
     words = frozenset(
         trigger
         for plan in map(plan_for, patterns)
@@ -439,7 +518,14 @@ def _words_of(patterns: tuple[re.Pattern[str], ...]) -> _TriggerWords:
         for trigger in plan.triggers
         if _digit_length(trigger) is None
     )
-    return _trigger_words(words)
+    if len(_WORDS_OF) > 64:
+        _WORDS_OF.clear()
+    found = _trigger_words(words)
+    _WORDS_OF[id(patterns)] = (patterns, found)
+    return found
+
+
+_WORDS_OF: dict[int, tuple[Sequence[re.Pattern[str]], _TriggerWords]] = {}
 
 
 def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match[str]]:
@@ -471,7 +557,7 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
     run_ends = [end for _start, end in long_runs]
     # A search from a range goes on trying starts past it, up to `endpos`; where a match
     # can only start at a word boundary, trying just those is cheaper for a short range.
-    boundary = _BOUNDARY.finditer if plan.at_boundary else None
+    boundary = plan.starts.finditer if plan.starts is not None else None
     done = 0  # every match starting before `done` has been found
     for low, high in _merged(occurrences, back):
         if high <= done:
@@ -493,7 +579,7 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
                 yield match
                 start = match.end()
         else:
-            # `\b` at a position before `high` reads no further than `high`.
+            # A candidate before `high` is found reading no further than `high`.
             while start < high:
                 for candidate in boundary(text, start, high):
                     match = match_at(text, candidate.start(), end)
