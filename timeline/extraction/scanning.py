@@ -528,6 +528,13 @@ def _words_of(patterns: Sequence[re.Pattern[str]]) -> _TriggerWords:
 _WORDS_OF: dict[int, tuple[Sequence[re.Pattern[str]], _TriggerWords]] = {}
 
 
+def clear_word_cache() -> None:
+    """Forget which trigger words each word seen so far holds (the benchmark starts every
+    round without them); the plans, like compiled patterns, stay."""
+    _WORDS_OF.clear()
+    _trigger_words.cache_clear()
+
+
 def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match[str]]:
     """The matches of `pattern.finditer(index.text)`, found from the triggers only.
 
