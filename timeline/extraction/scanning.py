@@ -545,18 +545,28 @@ def finditer(pattern: re.Pattern[str], index: TriggerIndex) -> Iterator[re.Match
     `endpos`: the engine reads at most `reach` characters from a start, more only across a
     long run of an unbounded repeat's characters, so `endpos` is set past both.
     """
-    text = index.text
     plan = plan_for(pattern)
     if plan is None:
-        yield from pattern.finditer(text)
-        return
+        return pattern.finditer(index.text)
+    occurrences = index.occurrences(plan)
+    long_runs = index.long_runs(plan) if plan.long_run is not None else []
+    if not occurrences and not long_runs:
+        return iter(())  # most patterns, in most texts: none of their triggers is there
+    return _windowed(pattern, plan, index.text, occurrences, long_runs)
+
+
+def _windowed(
+    pattern: re.Pattern[str],
+    plan: _Plan,
+    text: str,
+    occurrences: list[tuple[int, int]],
+    long_runs: list[tuple[int, int]],
+) -> Iterator[re.Match[str]]:
     search = pattern.search
     match_at = pattern.match
     back = plan.reach_back
     reach = plan.reach + 1
     size = len(text)
-    occurrences = index.occurrences(plan)
-    long_runs = index.long_runs(plan)
     if long_runs:
         # A match longer than `width` overlaps a long run and starts at most `width` before.
         extra = plan.width - back
