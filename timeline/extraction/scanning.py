@@ -52,8 +52,8 @@ class _Unsupported(Exception):
 class _Plan:
     """How to find all matches of one pattern from its triggers."""
 
-    # Lower-case ASCII words (found inside any run of letters, in any case), or DIGIT + n:
-    # a run of at least n digits.
+    # Lower-case ASCII words (found inside any run of letters, in any case), and
+    # `digit_run(n)`: a run of at least n digits.
     triggers: frozenset[str]
     reach_back: int  # how far before its first trigger a match can start
     width: int  # the longest match, with unbounded repeats capped at _REPEAT_CAP
