@@ -1,8 +1,12 @@
 """Sentence splitting keeps offsets and does not break at abbreviations."""
 
-import pytest
+import bisect
 
-from timeline.extraction.sentences import split_sentences
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.extraction.sentences import SentenceFinder, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -67,3 +71,20 @@ def test_it_does_not_split_before_a_lowercase_word():
 def test_empty_and_blank_texts_have_no_sentences():
     assert split_sentences("") == []
     assert split_sentences(" \n\n\t ") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["Mr. Smith", " said", ". ", "U.S.", "\n", "\r\n", "  ", "It rained", "!"])
+        | st.text(max_size=5)
+    ).map("".join)
+)
+def test_the_sentence_finder_finds_the_sentence_a_full_split_gives_at_every_position(text):
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    finder = SentenceFinder(text)
+    for position in range(len(text) + 1):
+        index = bisect.bisect_right(starts, position) - 1
+        expected = sentences[index] if index >= 0 and position < sentences[index].end else None
+        assert finder.sentence_at(position) == expected

@@ -41,6 +41,7 @@ from dateparser.search import search_dates
 from .__main__ import InputError, parse_publication_date
 from .periods import parse_absolute
 from .pipeline import extract
+from .scanning import clear_word_cache
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEV_SPLIT = Path("shared/corpora/tempeval3/dev.jsonl")  # relative to the project's parent
@@ -196,9 +197,11 @@ def compare_speed(
     ours_rounds: list[float] = []
     dateparser_rounds: list[float] = []
     for round_number in range(repeat):
-        # Each round starts with an empty parse cache so later rounds do not flatter us with
-        # the previous round's answers (dateparser's own caches stay warm: conservative).
+        # Each round starts with empty parse and word caches so later rounds do not flatter
+        # us with the previous round's answers (dateparser's own caches stay warm:
+        # conservative).
         parse_absolute.cache_clear()
+        clear_word_cache()
         gc.collect()
         ours = dateparser_time = 0.0
         for index, doc in enumerate(subset):

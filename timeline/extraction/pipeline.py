@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import logging
 import re
 
@@ -11,7 +12,7 @@ from .events import deduplicate, make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
 from .resolution import Context, Resolution, resolve
-from .sentences import split_sentences
+from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
 
@@ -34,10 +35,13 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     if isinstance(published, datetime.datetime):
         published = published.date()
     base = base_language(lang)
-    sentences = split_sentences(text)
     if base == "de":
-        sentences = _join_ordinal_dates(text, sentences)
-    starts = [s.start for s in sentences]
+        sentences = _join_ordinal_dates(text, split_sentences(text))
+        starts = [s.start for s in sentences]
+        sentence_at = functools.partial(_sentence_of, sentences, starts)
+    else:
+        # Only the lines that hold an expression are split into sentences.
+        sentence_at = SentenceFinder(text).sentence_at
     timexes: list[Timex] = []
     events: list[Event] = []
     anchor: datetime.date | None = None
@@ -45,7 +49,7 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     quarter_anchor: datetime.date | None = None
     tenses: dict[int, SentenceTenses] = {}
     for mention in find_mentions(text, lang):
-        sentence = _sentence_of(sentences, starts, mention)
+        sentence = sentence_at(mention.start)
         tense = Tense.UNKNOWN
         if sentence is not None:
             if sentence.start not in tenses:
@@ -100,12 +104,12 @@ def _range_parts(text: str, mention: Mention, resolution: Resolution) -> list[Ti
     ]
 
 
-def _sentence_of(sentences: list[Sentence], starts: list[int], mention: Mention) -> Sentence | None:
-    index = bisect.bisect_right(starts, mention.start) - 1
+def _sentence_of(sentences: list[Sentence], starts: list[int], position: int) -> Sentence | None:
+    index = bisect.bisect_right(starts, position) - 1
     if index < 0:
         return None
     sentence = sentences[index]
-    return sentence if mention.start < sentence.end else None
+    return sentence if position < sentence.end else None
 
 
 def _resolve_safely(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from .languages import SUPPORTED, base_language, compiled_patterns, language, translate
+from .scanning import TriggerIndex, finditer
 from .vocabulary import (
     COUNT_NOUNS,
     HOLIDAYS,
@@ -402,6 +404,7 @@ PATTERNS: list[tuple[str, str]] = [
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
 _PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+_PREVIOUS_WORD_START = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
 _SENTENCE_OPENING = re.compile(r"(?:^|[\r\n]|[.!?][\"'\u201d\u2019)]?[^\S\r\n]{1,3})[\"'\u201c(]?$")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
@@ -410,15 +413,19 @@ _EDGE_BEFORE = re.compile(rf"\b(?i:the){_}(?P<edge>(?i:end|beginning|start|middl
 _EDGED_KINDS = frozenset({"month", "month-year", "year", "relative", "quarter", "season"})
 
 
-def find_mentions(text: str, lang: str = "en") -> list[Mention]:
+def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> list[Mention]:
     """Return non-overlapping temporal expressions in `text`, in order of appearance.
 
     For Spanish, French and German (`lang` "es", "fr", "de" or a regional variant) that
     language's patterns run first, so they win a tie with an English pattern of equal length.
+    Patterns run only around their trigger words (scanning.py); `full_scan` runs every
+    pattern over the whole text instead, which finds the same: the tests compare the two.
     """
     base = base_language(lang)
-    candidates = list(_language_candidates(text, base)) if base in SUPPORTED else []
-    candidates += [m for m in _candidates(text) if _is_plausible(text, m)]
+    language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
+    index = None if full_scan else TriggerIndex(text, _all_patterns(base))
+    candidates = list(_language_candidates(text, base, index)) if language_patterns else []
+    candidates += [m for m in _candidates(text, index) if _is_plausible(text, m)]
     # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
     candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
     claimed = bytearray(len(text))
@@ -430,6 +437,12 @@ def find_mentions(text: str, lang: str = "en") -> list[Mention]:
         chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
     return [_with_edge(text, m) for m in chosen]
+
+
+@cache
+def _all_patterns(base: str) -> tuple[re.Pattern[str], ...]:
+    language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
+    return tuple(pattern for _kind, pattern in (*language_patterns, *_COMPILED))
 
 
 def _with_edge(text: str, mention: Mention) -> Mention:
@@ -444,9 +457,13 @@ def _with_edge(text: str, mention: Mention) -> Mention:
     return Mention(start, mention.end, text[start : mention.end], mention.kind, fields)
 
 
-def _candidates(text: str) -> Iterator[Mention]:
+def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
+    return pattern.finditer(text) if index is None else finditer(pattern, index)
+
+
+def _candidates(text: str, index: TriggerIndex | None = None) -> Iterator[Mention]:
     for kind, pattern in _COMPILED:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, index):
             start, end = match.span("body") if "body" in pattern.groupindex else match.span()
             if start == end:
                 continue
@@ -458,13 +475,15 @@ def _candidates(text: str) -> Iterator[Mention]:
             yield Mention(start, end, text[start:end], kind, fields, parts)
 
 
-def _language_candidates(text: str, base: str) -> Iterator[Mention]:
+def _language_candidates(
+    text: str, base: str, index: TriggerIndex | None = None
+) -> Iterator[Mention]:
     table = language(base)
     if table is None:
         return
     for kind, pattern in compiled_patterns(base):
         has_body = "body" in pattern.groupindex
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, index):
             start, end = match.span("body") if has_body else (-1, -1)
             if start < 0:
                 start, end = match.span()
@@ -482,11 +501,20 @@ def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -
     """The word before `start`, skipping `skip` further words back."""
     end = start
     for _step in range(skip + 1):
-        match = _PREVIOUS_WORDS.search(text, max(0, end - 40), end)
+        match = _last_word(text, max(0, end - 40), end)
         if match is None:
             return ""
         end = match.start()
     return match.group(1).lower() if lower else match.group(1)
+
+
+def _last_word(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_PREVIOUS_WORDS.search(text, pos, end)`, without retrying from inside every word.
+
+    Its match starts where the last run of letters starts (cut at `pos`); the look-behind
+    finds that start directly, and only a run cut at `pos` needs the match at `pos`.
+    """
+    return _PREVIOUS_WORD_START.search(text, pos, end) or _PREVIOUS_WORDS.match(text, pos, end)
 
 
 def next_word(text: str, end: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .types import Sentence
@@ -32,11 +33,43 @@ def split_sentences(text: str) -> list[Sentence]:
     """Return the sentences of `text` in order; every line break also ends a sentence."""
     sentences: list[Sentence] = []
     for line in _LINE.finditer(text):
-        start = line.start()
-        for boundary in _boundaries(text, line.start(), line.end()):
-            _append(sentences, text, start, boundary)
-            start = boundary
-        _append(sentences, text, start, line.end())
+        sentences += _split_line(text, line.start(), line.end())
+    return sentences
+
+
+class SentenceFinder:
+    """The sentence of `split_sentences(text)` holding a position, splitting only the lines
+    asked about: a sentence never spans a line break, so each line splits on its own."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans = [line.span() for line in _LINE.finditer(text)]
+        self._line_starts = [start for start, _end in spans]
+        self._line_ends = [end for _start, end in spans]
+        self._lines: dict[int, tuple[list[Sentence], list[int]]] = {}
+
+    def sentence_at(self, position: int) -> Sentence | None:
+        line = bisect.bisect_right(self._line_starts, position) - 1
+        if line < 0 or position >= self._line_ends[line]:
+            return None  # a line break, or before the first line
+        if line not in self._lines:
+            sentences = _split_line(self.text, self._line_starts[line], self._line_ends[line])
+            self._lines[line] = (sentences, [sentence.start for sentence in sentences])
+        sentences, starts = self._lines[line]
+        index = bisect.bisect_right(starts, position) - 1
+        if index < 0:
+            return None
+        sentence = sentences[index]
+        return sentence if position < sentence.end else None
+
+
+def _split_line(text: str, line_start: int, line_end: int) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    start = line_start
+    for boundary in _boundaries(text, line_start, line_end):
+        _append(sentences, text, start, boundary)
+        start = boundary
+    _append(sentences, text, start, line_end)
     return sentences
 
 

@@ -1,0 +1,200 @@
+"""The trigger scan finds exactly what running every pattern over the whole text finds."""
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.extraction import recognition, scanning
+from timeline.extraction.languages import compiled_patterns, language
+from timeline.extraction.recognition import _COMPILED, find_mentions
+from timeline.extraction.vocabulary import HOLIDAYS, MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
+
+LANGUAGES = ("en", "es", "fr", "de")
+CORPORA = (
+    "corpora/tempeval3/dev.jsonl",
+    "corpora/tempeval3/test.jsonl",
+    "corpora/meantime-en/test.jsonl",
+)
+
+
+def all_patterns(lang: str) -> list[re.Pattern[str]]:
+    return [pattern for _kind, pattern in (*compiled_patterns(lang), *_COMPILED)]
+
+
+def full_scan(pattern: re.Pattern[str], text: str) -> list[tuple]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+def trigger_scan(pattern: re.Pattern[str], index: scanning.TriggerIndex) -> list[tuple]:
+    return [(m.span(), m.groups()) for m in scanning.finditer(pattern, index)]
+
+
+def mentions(text: str, lang: str, *, full: bool) -> list[tuple]:
+    return [
+        (m.start, m.end, m.text, m.kind, m.fields, m.parts)
+        for m in find_mentions(text, lang, full_scan=full)
+    ]
+
+
+def assert_same_matches(text: str, lang: str) -> None:
+    patterns = all_patterns(lang)
+    index = scanning.TriggerIndex(text, patterns)
+    for pattern in patterns:
+        assert trigger_scan(pattern, index) == full_scan(pattern, text), pattern.pattern
+    assert mentions(text, lang, full=False) == mentions(text, lang, full=True)
+
+
+def _words_of_every_language() -> list[str]:
+    words = [*MONTHS, *WEEKDAYS, *NUMBER_WORDS, *UNITS, *HOLIDAYS]
+    for lang in ("es", "fr", "de"):
+        table = language(lang)
+        assert table is not None
+        for vocabulary in (table.months, table.weekdays, table.numbers, table.units):
+            words += list(vocabulary)
+        words += [*table.modifiers, *table.deictics, *table.two_day_offsets, *table.parts]
+    return words
+
+
+WORDS = _words_of_every_language()
+# Pieces that stick words together, split them, change their case or widen the characters
+# that case-insensitive matching accepts ("ſ" for "s", "K" for "k", "İ" and "ı" for "i").
+GLUE = [
+    " ", "  ", "   ", "    ", "\n", "-", "/", ".", ",", ", ", "'", "\u2019", "s", "es", "th",
+    "the ", "in ", "on ", "of ", "a ", "last ", "next ", "this ", "early ", "mid-", "from ",
+    "between ", " to ", " and ", " ago", " later", "every ", "per ", "fiscal ", "Q", "'",
+    "\u017f", "\u212a", "\u0130", "\u0131", "\u00e9", "\u0663", "%", "$", ":", "a.m.", "p.m.",
+    "am ", "im ", "el ", "le ", "il y a ", "hace ", "vor ", "dans ", "de ", "del ",
+]  # fmt: skip
+NUMBERS = st.one_of(
+    st.integers(0, 40).map(str),
+    st.integers(1490, 2099).map(str),
+    st.integers(1000, 99_999_999).map("{:,}".format),
+    st.integers(1, 12).map(lambda n: f"{n}/{n + 1}/20{n:02d}"),
+    st.integers(1, 60).map(lambda n: "1" + ",000" * n),
+    st.just("1" * 45),
+)
+PIECES = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(WORDS).map(str.upper),
+    st.sampled_from(WORDS).map(str.capitalize),
+    st.sampled_from(GLUE),
+    NUMBERS,
+    st.text(max_size=6),
+)
+TEXTS = st.lists(PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS, lang=st.sampled_from(LANGUAGES))
+def test_the_trigger_scan_finds_what_a_full_scan_finds_in_generated_text(text, lang):
+    assert_same_matches(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Mondays and todays and Marché 2021 and Sept.30",
+        "\u017fpring of 1999, \u212aey dates in \u0130stanbul on Wedne\u017fday",
+        "It cost 1" + ",000" * 40 + " years ago, and 2" + ",000" * 3 + " days later.",
+        "1" * 5000 + " years",
+        "May may May 2021 " * 200,
+        "12-13-14-15-" * 300,
+        "x. " * 2000 + "on Wednesday",
+    ],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_trigger_scan_finds_what_a_full_scan_finds_in_awkward_text(text, lang):
+    assert_same_matches(text, lang)
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_the_trigger_scan_finds_what_a_full_scan_finds_in_the_shared_corpora(shared_dir, corpus):
+    with (shared_dir / corpus).open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    assert texts
+    for text in texts:
+        assert_same_matches(text, "en")
+
+
+def test_the_trigger_scan_finds_what_a_full_scan_finds_in_the_other_languages_tests():
+    from tests.extraction.test_languages import NO_EVENT, ROWS
+
+    for lang, sentence, *_rest in [*ROWS, *NO_EVENT]:
+        assert_same_matches(sentence, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_pattern_has_a_trigger_plan_so_none_is_scanned_in_full(lang):
+    # Not needed for correctness (a pattern without a plan is scanned in full), but a
+    # pattern the planner cannot read costs a whole scan of every text: make it readable.
+    unplanned = [p.pattern for p in all_patterns(lang) if scanning.plan_for(p) is None]
+    assert unplanned == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "triggers"),
+    [
+        (r"\b(?i:last|next)\s(?P<unit>week|month)\b", {"week", "month"}),
+        (r"(?<!\w)(?P<y>1[5-9]\d\d|20\d\d)(?!\d)", {scanning.digit_run(4)}),
+        (r"\b(?:Jan|Jun|Jul)\.?\s\d{1,2}", {scanning.digit_run(1)}),
+        (r"\b(?i:noon|midnight|1[0-2]\s?[ap]\.m\.)", {"noon", "midnight", scanning.digit_run(2)}),
+    ],
+)
+def test_the_plan_takes_its_triggers_from_a_part_every_match_goes_through(pattern, triggers):
+    plan = scanning.plan_for(re.compile(pattern))
+    assert plan is not None
+    assert set(plan.triggers) == triggers
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\w+", r"(?:x)?", r"(?P<a>\d)(?P=a)+", r".{3}"],
+)
+def test_a_pattern_with_no_part_to_trigger_on_gets_no_plan(pattern):
+    assert scanning.plan_for(re.compile(pattern)) is None
+
+
+def test_a_match_longer_than_the_capped_width_is_found_across_a_long_run():
+    grouped = re.compile(r"\b(?:\d{1,3}(?:,\d{3})+)\s(?i:years)")
+    text = "1" + ",000" * 50 + " years and 5,000 years, then 1" + ",000" * 30
+    plan = scanning.plan_for(grouped)
+    index = scanning.TriggerIndex(text, [grouped])
+    assert len(index.long_runs(plan)) == 2
+    assert trigger_scan(grouped, index) == full_scan(grouped, text)
+    assert [m.start() for m in grouped.finditer(text)] == [0, text.index("5,000")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["May", "x", "ab", " ", "  ", "\n", "\r", "1", ",", "."]))
+    .map("".join)
+    .filter(bool),
+    data=st.data(),
+)
+def test_the_word_before_a_position_is_read_as_the_plain_search_reads_it(text, data):
+    end = data.draw(st.integers(0, len(text)))
+    pos = data.draw(st.integers(0, end))
+    plain = recognition._PREVIOUS_WORDS.search(text, pos, end)
+    fast = recognition._last_word(text, pos, end)
+    assert (plain and (plain.span(), plain.group(1))) == (fast and (fast.span(), fast.group(1)))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:(?i:the)\s)?(?P<d>\d{1,2})\s(?P<mon>May|June)", r"\b(?=[\d]|(?i:[t]))"),
+        (r"\b(?P<wd>Monday|Friday)s\b", r"\b(?=[FM])"),
+        (r"\b(?:\s)?May", None),  # could begin with any space: no narrower start
+        (r"(?<!\w)May", None),  # does not open with \b
+    ],
+)
+def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_its_first_letter_is(
+    pattern, starts
+):
+    plan = scanning.plan_for(re.compile(pattern))
+    assert plan is not None
+    assert (plan.starts and plan.starts.pattern) == starts
