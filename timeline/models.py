@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from timeline.search import EnglishSearchVector
 
 
 class Precision(models.TextChoices):
@@ -169,9 +172,16 @@ class Event(models.Model):
     entities = models.ManyToManyField(Entity, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The words of `text` as English stems, for `q` on PostgreSQL (GIN index event_search, made
+    # by migration 0005 on PostgreSQL only); always NULL on SQLite.
+    search = models.GeneratedField(
+        expression=EnglishSearchVector("text"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search"])
 
     class Meta:
         ordering = ["date", "id"]

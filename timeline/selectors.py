@@ -9,6 +9,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
+from timeline.search import text_search
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ def story_list() -> QuerySet[Story]:
 def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     """A story's visible events matching the filters, oldest first."""
     events = Event.objects.filter(VISIBLE, story=story)
-    for word in filters.q.split():
-        events = events.filter(text__icontains=word)
+    if filters.q:
+        events = events.filter(text_search(filters.q))
     if filters.start:
         # An event that started earlier but runs into the range still belongs to it.
         events = events.filter(Q(date__gte=filters.start) | Q(end_date__gte=filters.start))
@@ -81,7 +82,8 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
         events = events.filter(source=filters.source)
     if filters.precision:
         events = events.filter(precision=filters.precision)
-    return events.order_by("date", "id")
+    # The search vector is for the WHERE clause only; no page reads it.
+    return events.defer("search").order_by("date", "id")
 
 
 def story_timeline_page(
