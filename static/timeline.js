@@ -14,3 +14,15 @@ document.addEventListener("htmx:configRequest", (event) => {
     if (params[name] === "") delete params[name];
   }
 });
+
+// A density-chart bar narrows the dates: keep the form's From/To in step, so the next filter
+// change keeps the narrowed range (without JavaScript the page reloads with the form filled in).
+document.addEventListener("htmx:afterRequest", (event) => {
+  const link = event.target.closest && event.target.closest(".density a");
+  const form = document.getElementById("filters");
+  if (!link || !form || !event.detail.successful) return;
+  const params = new URLSearchParams((link.getAttribute("href") || "").replace(/^\?/, ""));
+  for (const name of ["start", "end"]) {
+    if (form.elements[name]) form.elements[name].value = params.get(name) || "";
+  }
+});
