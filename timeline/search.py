@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q
@@ -34,7 +36,35 @@ def text_search(q: str) -> Q:
     """
     if connection.vendor == "postgresql":
         return Q(search=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG))
-    condition = Q()
-    for word in q.split():
-        condition &= Q(text__icontains=word)
-    return condition
+    return _websearch_as_contains(q)
+
+
+# "a quoted phrase" or a bare word (possibly -excluded).
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def _websearch_as_contains(q: str) -> Q:
+    """The websearch syntax PostgreSQL reads, as case-insensitive substring tests.
+
+    Words and "phrases" are all required, -word excludes, and "a or b" accepts either; there is
+    no stemming, so a word matches only as written (or inside a longer word).
+    """
+    groups: list[Q] = []
+    either = False
+    for phrase, word in _TERM.findall(q):
+        if word.lower() == "or":
+            either = bool(groups)
+            continue
+        term = phrase.strip() or word.lstrip("-")
+        if not term:
+            continue
+        condition = ~Q(text__icontains=term) if word.startswith("-") else Q(text__icontains=term)
+        if either:
+            groups[-1] |= condition
+        else:
+            groups.append(condition)
+        either = False
+    combined = Q()
+    for condition in groups:
+        combined &= condition
+    return combined

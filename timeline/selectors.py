@@ -8,6 +8,7 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from timeline.density import DensityChart, density_chart
 from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
@@ -81,9 +82,15 @@ def story_list() -> QuerySet[Story]:
     ).order_by("title")
 
 
+# The same condition as models.VISIBLE, with 'rejected' written into the SQL: SQLite matches a
+# query to the partial timeline indexes only when it sees that literal, not a bound parameter,
+# and then skips a table read per event (the density chart is 5x faster on SQLite).
+_VISIBLE_INLINE = ~Q(status=RawSQL("'rejected'", ()))
+
+
 def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     """A story's visible events matching the filters, oldest first."""
-    events = Event.objects.filter(VISIBLE, story=story)
+    events = Event.objects.filter(_VISIBLE_INLINE, story=story)
     if filters.q:
         events = events.filter(text_search(filters.q))
     if filters.start:
