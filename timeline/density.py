@@ -35,7 +35,7 @@ class Unit:
             return date - dt.timedelta(days=date.weekday())
         if self.name == "month":
             return date.replace(day=1)
-        return dt.date(date.year - date.year % self.step, 1, 1)
+        return dt.date(max(dt.MINYEAR, date.year - date.year % self.step), 1, 1)
 
     def end_of(self, start: dt.date) -> dt.date:
         if self.name == "day":
@@ -244,16 +244,16 @@ def density_chart(
         last=unit.end_of(unit.start_of(last)),
         bars=bars,
         total=sum(counts.values()),
-        earlier=_outside(earlier, query_for(None, first - dt.timedelta(days=1))),
-        later=_outside(later, query_for(last + dt.timedelta(days=1), None)),
+        earlier=_outside(earlier, lambda: query_for(None, first - dt.timedelta(days=1))),
+        later=_outside(later, lambda: query_for(last + dt.timedelta(days=1), None)),
     )
 
 
-def _outside(days: list[tuple[dt.date, int]], query: str) -> Outside | None:
+def _outside(days: list[tuple[dt.date, int]], query: Callable[[], str]) -> Outside | None:
     if not days:
         return None
     return Outside(
-        count=sum(count for _, count in days), first=days[0][0], last=days[-1][0], query=query
+        count=sum(count for _, count in days), first=days[0][0], last=days[-1][0], query=query()
     )
 
 
