@@ -220,6 +220,12 @@ class Event(models.Model):
                 condition=~Q(status="rejected"),
                 name="event_story_source_timeline",
             ),
+            # Ranges that began before a reader's start date and run into it (few events).
+            models.Index(
+                fields=["story", "end_date", "date"],
+                condition=~Q(status="rejected") & Q(end_date__isnull=False),
+                name="event_story_ranges",
+            ),
             models.Index(fields=["article", "sentence_start"], name="event_article_order"),
             models.Index(fields=["status", "story"], name="event_status_story"),
         ]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from timeline.density import DensityChart, density_chart
 from timeline.models import VISIBLE, Article, Entity, Event, Precision, Source, Story
@@ -94,8 +95,20 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     if filters.q:
         events = events.filter(text_search(filters.q))
     if filters.start:
-        # An event that started earlier but runs into the range still belongs to it.
-        events = events.filter(Q(date__gte=filters.start) | Q(end_date__gte=filters.start))
+        # An event that started earlier but runs into the range still belongs to it. The first
+        # condition is redundant but sargable: the earliest such event's date (found through
+        # event_story_ranges) lets the ordered walk of the timeline index begin there rather
+        # than at the story's first event.
+        runs_in = Event.objects.filter(
+            _VISIBLE_INLINE, story=story, date__lt=filters.start, end_date__gte=filters.start
+        )
+        earliest = Subquery(
+            runs_in.order_by().values("story").annotate(first=Min("date")).values("first")
+        )
+        events = events.filter(
+            Q(date__gte=Coalesce(earliest, Value(filters.start))),
+            Q(date__gte=filters.start) | Q(date__lt=filters.start, end_date__gte=filters.start),
+        )
     if filters.end:
         events = events.filter(date__lte=filters.end)
     if filters.entity:

@@ -36,4 +36,8 @@ class Migration(migrations.Migration):
             field=models.GeneratedField(db_persist=True, expression=timeline.search.EnglishSearchVector('text'), output_field=django.contrib.postgres.search.SearchVectorField(null=True)),
         ),
         migrations.RunPython(create_search_index, drop_search_index, elidable=False),
+        migrations.AddIndex(
+            model_name='event',
+            index=models.Index(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), ('end_date__isnull', False)), fields=['story', 'end_date', 'date'], name='event_story_ranges'),
+        ),
     ]
