@@ -17,10 +17,12 @@ document.addEventListener("htmx:configRequest", (event) => {
 
 // A density-chart bar narrows the dates: keep the form's From/To in step, so the next filter
 // change keeps the narrowed range (without JavaScript the page reloads with the form filled in).
-document.addEventListener("htmx:afterRequest", (event) => {
-  const link = event.target.closest && event.target.closest(".density a");
+// beforeSwap, because afterwards the bar is gone from the page and its events reach no one.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const link = elt && elt.closest && elt.closest(".density a");
   const form = document.getElementById("filters");
-  if (!link || !form || !event.detail.successful) return;
+  if (!link || !form || !event.detail.shouldSwap) return;
   const params = new URLSearchParams((link.getAttribute("href") || "").replace(/^\?/, ""));
   for (const name of ["start", "end"]) {
     if (form.elements[name]) form.elements[name].value = params.get(name) || "";
