@@ -24,13 +24,11 @@ class Command(BaseCommand):
         spec = SyntheticSpec(slug=slug, events=events, days=days, seed=seed)
         with tqdm(total=events, unit="event", disable=options["verbosity"] < 1) as bar:
             story = synthetic_story_build(spec=spec, progress=bar.update)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 # Fresh statistics and visibility map, as autovacuum would leave them in production.
-                cursor.execute("VACUUM ANALYZE timeline_event")
-                cursor.execute("VACUUM ANALYZE timeline_event_entities")
-                cursor.execute("VACUUM ANALYZE timeline_article")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                for table in ("timeline_event", "timeline_event_entities", "timeline_article"):
+                    cursor.execute(f"VACUUM ANALYZE {table}")
+            else:
+                cursor.execute("ANALYZE")  # VACUUM cannot run inside a transaction (tests)
         self.stdout.write(f"Built {story.title} at /stories/{story.slug}/")
