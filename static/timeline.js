@@ -29,3 +29,16 @@ function revealCopyButtons() {
   if (!navigator.clipboard) return;
   for (const button of document.querySelectorAll("[data-copy][hidden]")) button.hidden = false;
 }
+// A density-chart bar narrows the dates: keep the form's From/To in step, so the next filter
+// change keeps the narrowed range (without JavaScript the page reloads with the form filled in).
+// beforeSwap, because afterwards the bar is gone from the page and its events reach no one.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const link = elt && elt.closest && elt.closest(".density a");
+  const form = document.getElementById("filters");
+  if (!link || !form || !event.detail.shouldSwap) return;
+  const params = new URLSearchParams((link.getAttribute("href") || "").replace(/^\?/, ""));
+  for (const name of ["start", "end"]) {
+    if (form.elements[name]) form.elements[name].value = params.get(name) || "";
+  }
+});

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
-from timeline.selectors import TimelineFilters, story_entries, story_events
+from timeline.selectors import TimelineFilters, story_entries, story_events, story_list
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def events_story(story, ingest):
     for n in range(5):
         ingest(
-            f"Report {n}: talks were held on Monday.", published=dt.date(2021, 3, 30), source="Wire"
+            f"Report {n}: talks were held in Cairo on Monday.",
+            published=dt.date(2021, 3, 30),
+            source="Wire",
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -71,3 +75,81 @@ def test_the_postgresql_server_answers_and_the_postgresql_pass_uses_it():
     assert "PostgreSQL" in version
     if on_postgres:
         assert connection.vendor == "postgresql"
+
+
+def chart_query(queryset):
+    return queryset.order_by().values_list("date").annotate(count=Count("pk")).order_by("date")
+
+
+def test_the_density_chart_counts_per_day_from_the_timeline_index(events_story):
+    query = chart_query(story_events(story=events_story, filters=TimelineFilters()))
+    assert "event_story_timeline" in plan(query)
+
+
+def test_a_start_date_finds_ranges_running_into_it_through_the_ranges_index(events_story):
+    filters = TimelineFilters(start=dt.date(2021, 3, 1))
+    text = plan(story_events(story=events_story, filters=filters)[:51])
+    assert "event_story_ranges" in text
+    assert "event_story_timeline" in text
+
+
+def test_the_chart_of_one_source_uses_the_story_source_index(events_story):
+    from timeline.models import Source
+
+    filters = TimelineFilters(source=Source.objects.get())
+    assert "event_story_source_timeline" in plan(
+        chart_query(story_events(story=events_story, filters=filters))
+    )
+
+
+@pytest.fixture
+def large_story(db):
+    """A few thousand synthetic events with fresh statistics: big enough for real plans."""
+    from timeline.synthetic import SyntheticSpec, synthetic_story_build
+
+    story = synthetic_story_build(spec=SyntheticSpec(slug="plans", events=4_000, days=400))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # A few thousand rows still fit in a handful of pages, where a scan is cheapest;
+            # ask which index the planner uses when scanning is not an option, as at 1M events.
+            cursor.execute("SET enable_seqscan = off")
+    return story
+
+
+def test_an_entity_filter_reaches_events_through_the_link_tables_index(large_story):
+    from timeline.models import Entity
+
+    entity = Entity.objects.filter(events__story=large_story).first()
+    text = plan(story_events(story=large_story, filters=TimelineFilters(entity=entity))[:51])
+    assert re.search(
+        r"(INDEX|Index Scan using|Index Only Scan using|Scan on) \w*event_entities", text
+    )
+
+
+def test_the_article_page_reads_its_events_by_article(large_story):
+    from timeline.models import VISIBLE, Article
+
+    article = Article.objects.filter(story=large_story).first()
+    query = article.events.filter(VISIBLE).order_by("sentence_start", "timex_start", "id")
+    assert re.search(r"event_article_order|timeline_event_article_id", plan(query))
+
+
+def test_the_story_list_counts_events_from_an_index_not_the_table(large_story):
+    text = plan(story_list())
+    # Any index by story will do; what must not happen is a join of events with articles.
+    story_index = r"(event_story_timeline|event_status_story|timeline_event_story_id\w*)"
+    assert re.search(rf"(INDEX|Scan using) {story_index}", text), text
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_rare_word_is_found_through_the_gin_index(large_story):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only; SQLite searches by substring")
+    with connection.cursor() as cursor:
+        # At 4,000 rows testing every event of the story is cheapest; make each test cost what
+        # it does across a million events, then see which index the planner takes.
+        cursor.execute("SET cpu_operator_cost = 1")
+    query = chart_query(story_events(story=large_story, filters=TimelineFilters(q="refloated")))
+    text = plan(query)
+    assert "event_search" in text, text

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from timeline.search import EnglishSearchVector
 
 
 class Precision(models.TextChoices):
@@ -304,9 +307,16 @@ class Event(models.Model):
     entities = models.ManyToManyField(Entity, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The words of `text` as English stems, for `q` on PostgreSQL (GIN index event_search, made
+    # by migration 0005 on PostgreSQL only); always NULL on SQLite.
+    search = models.GeneratedField(
+        expression=EnglishSearchVector("text"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search"])
 
     class Meta:
         ordering = ["date", "id"]
@@ -344,6 +354,12 @@ class Event(models.Model):
                 fields=["story", "source", "date", "id"],
                 condition=~Q(status="rejected"),
                 name="event_story_source_timeline",
+            ),
+            # Ranges that began before a reader's start date and run into it (few events).
+            models.Index(
+                fields=["story", "end_date", "date"],
+                condition=~Q(status="rejected") & Q(end_date__isnull=False),
+                name="event_story_ranges",
             ),
             models.Index(fields=["article", "sentence_start"], name="event_article_order"),
             models.Index(fields=["status", "story"], name="event_status_story"),

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
+from urllib.parse import urlencode
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from timeline.density import DensityChart, density_chart
 from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Source, Story
+from timeline.search import text_search
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,19 @@ class TimelineFilters:
     entity: Entity | None = None
     source: Source | None = None
     precision: str = ""
+
+    def to_query(self, **changes: object) -> str:
+        """These filters (with some changed) as the timeline's query string, empty ones left out."""
+        f = replace(self, **changes)
+        params = {
+            "q": f.q,
+            "start": f.start.isoformat() if f.start else "",
+            "end": f.end.isoformat() if f.end else "",
+            "entity": f.entity.slug if f.entity else "",
+            "source": f.source.slug if f.source else "",
+            "precision": f.precision,
+        }
+        return urlencode({name: value for name, value in params.items() if value})
 
 
 @dataclass(frozen=True)
@@ -63,27 +80,47 @@ class TimelinePage:
 def story_list() -> QuerySet[Story]:
     """The stories with how many events their timelines show (entries, however many reports
     each has) and how many articles they have."""
-    entries = (
-        EventGroup.objects.filter(story=OuterRef("pk"), report_count__gt=0)
-        .order_by()
-        .values("story")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # One count subquery per table: joining entries and articles together would multiply
+    # them (a million events times thousands of articles) before counting.
+    entries = EventGroup.objects.filter(story=OuterRef("pk"), report_count__gt=0)
+    articles = Article.objects.filter(story=OuterRef("pk"))
     return Story.objects.annotate(
-        event_count=Coalesce(Subquery(entries), 0),
-        article_count=Count("articles", distinct=True),
+        event_count=_count_of(entries),
+        article_count=_count_of(articles),
     ).order_by("title")
+
+
+def _count_of(rows: QuerySet) -> Coalesce:
+    counted = rows.order_by().values("story").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
+# The same condition as models.VISIBLE, with 'rejected' written into the SQL: SQLite matches a
+# query to the partial timeline indexes only when it sees that literal, not a bound parameter,
+# and then skips a table read per event (the density chart is 5x faster on SQLite).
+_VISIBLE_INLINE = ~Q(status=RawSQL("'rejected'", ()))
 
 
 def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     """A story's visible events matching the filters, oldest first."""
-    events = Event.objects.filter(VISIBLE, story=story)
-    for word in filters.q.split():
-        events = events.filter(text__icontains=word)
+    events = Event.objects.filter(_VISIBLE_INLINE, story=story)
+    if filters.q:
+        events = events.filter(text_search(filters.q))
     if filters.start:
-        # An event that started earlier but runs into the range still belongs to it.
-        events = events.filter(Q(date__gte=filters.start) | Q(end_date__gte=filters.start))
+        # An event that started earlier but runs into the range still belongs to it. The first
+        # condition is redundant but sargable: the earliest such event's date (found through
+        # event_story_ranges) lets the ordered walk of the timeline index begin there rather
+        # than at the story's first event.
+        runs_in = Event.objects.filter(
+            _VISIBLE_INLINE, story=story, date__lt=filters.start, end_date__gte=filters.start
+        )
+        earliest = Subquery(
+            runs_in.order_by().values("story").annotate(first=Min("date")).values("first")
+        )
+        events = events.filter(
+            Q(date__gte=Coalesce(earliest, Value(filters.start))),
+            Q(date__gte=filters.start) | Q(date__lt=filters.start, end_date__gte=filters.start),
+        )
     if filters.end:
         events = events.filter(date__lte=filters.end)
     if filters.entity:
@@ -92,7 +129,8 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
         events = events.filter(source=filters.source)
     if filters.precision:
         events = events.filter(precision=filters.precision)
-    return events.order_by("date", "id")
+    # The search vector is for the WHERE clause only; no page reads it.
+    return events.defer("search").order_by("date", "id")
 
 
 @dataclass(frozen=True)
@@ -234,6 +272,27 @@ def story_timeline_page(
         groups=_group_by_month(rows, previous=after.date if after else None),
         next_cursor=next_cursor,
         count=len(rows),
+    )
+
+
+def story_density(*, story: Story, filters: TimelineFilters) -> DensityChart | None:
+    """The density chart of the filtered timeline, from one GROUP BY on the indexed date column.
+
+    Counting per day in the database and folding days into weeks or months here keeps it one
+    query served by the timeline index (at most a few thousand rows: one per distinct date).
+    """
+    day_counts = (
+        story_events(story=story, filters=filters)
+        .order_by()
+        .values_list("date")
+        .annotate(count=Count("pk"))
+        .order_by("date")
+    )
+    return density_chart(
+        day_counts,
+        start=filters.start,
+        end=filters.end,
+        query_for=lambda start, end: filters.to_query(start=start, end=end),
     )
 
 

@@ -27,11 +27,9 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
     form = TimelineFilterForm(request.GET, story=story)
     form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
+    filters = form.filters()
     page = selectors.story_timeline_page(
-        story=story,
-        filters=form.filters(),
-        after=form.cursor(),
-        limit=settings.TIMELINE_PAGE_SIZE,
+        story=story, filters=filters, after=form.cursor(), limit=settings.TIMELINE_PAGE_SIZE
     )
     embed = is_embed(request)
     context = {
@@ -43,9 +41,12 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     }
     template = "timeline/story.html"
     htmx = request.htmx
+    appending = bool(htmx and not htmx.history_restore_request and form.cursor())
     if htmx and not htmx.history_restore_request:
         # "Load more" appends a page; a filter change replaces the results region.
-        template += "#more-events" if form.cursor() else "#results"
+        template += "#more-events" if appending else "#results"
+    if not appending:
+        context["density"] = selectors.story_density(story=story, filters=filters)
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     if embed:
