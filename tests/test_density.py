@@ -68,7 +68,7 @@ def test_each_bar_links_to_its_own_dates_and_the_tallest_fills_the_height():
     assert bars[D(2021, 3, 23)].query == query_for(D(2021, 3, 23), D(2021, 3, 23))
     assert bars[D(2021, 3, 23)].height == 2 * bars[D(2021, 3, 25)].height
     assert bars[D(2021, 3, 24)].height == 0
-    assert bars[D(2021, 3, 23)].title == "23 March 2021: 10 events"
+    assert bars[D(2021, 3, 23)].title == "23 March 2021: 10 reports"
     assert bars[D(2021, 3, 25)].x > bars[D(2021, 3, 23)].x
 
 
@@ -105,7 +105,7 @@ def test_a_few_far_off_events_become_an_earlier_link_instead_of_flattening_the_c
     assert (drawn.earlier.first, drawn.earlier.last) == (D(1869, 1, 1), D(2015, 1, 1))
     assert drawn.earlier.query == query_for(None, D(2021, 2, 28))
     assert drawn.total == 180
-    assert "3 earlier events are not drawn" in drawn.description
+    assert "3 earlier reports are not drawn" in drawn.description
 
 
 def test_a_late_outlier_becomes_a_later_link():
@@ -130,8 +130,8 @@ def test_no_events_means_no_chart():
 
 def test_the_title_and_description_say_what_the_chart_shows():
     drawn = chart([(D(2021, 3, 23), 4), (D(2021, 3, 24), 1)])
-    assert drawn.title == "Events per day, 23 March 2021 to 24 March 2021"
-    assert drawn.description.startswith("5 events in 2 bars of one day; the busiest is 23 March")
+    assert drawn.title == "Reports per day, 23 March 2021 to 24 March 2021"
+    assert drawn.description.startswith("5 reports in 2 bars of one day; the busiest is 23 March")
 
 
 # The selector: one aggregate query over the same filtered events as the timeline.

@@ -44,14 +44,14 @@ def test_the_timeline_shows_an_accessible_svg_chart_above_the_events(client, cha
     chart = chart_of(html)
     assert html.index('class="density"') < html.index('class="timeline"')
     assert 'role="img"' in chart and 'aria-labelledby="density-title density-desc"' in chart
-    assert '<title id="density-title">Events per day, 23 March 2021 to 29 March 2021</title>' in (
+    assert '<title id="density-title">Reports per day, 23 March 2021 to 29 March 2021</title>' in (
         chart
     )
-    assert "4 events in 7 bars of one day" in chart
-    assert "<title>24 March 2021: 2 events</title>" in chart
-    assert "<title>23 March 2021: 1 event</title>" in chart
+    assert "4 reports in 7 bars of one day" in chart
+    assert "<title>24 March 2021: 2 reports</title>" in chart
+    assert "<title>23 March 2021: 1 report</title>" in chart
     assert "23 Mar 2021" in chart and "29 Mar 2021" in chart  # the axis labels
-    assert "busiest: 24 March 2021 (2 events)" in chart
+    assert "busiest: 24 March 2021 (2 reports)" in chart
     assert "style=" not in chart  # a Content-Security-Policy will forbid inline styles
 
 
@@ -84,7 +84,7 @@ def test_the_htmx_fragment_carries_the_chart_for_the_new_filters(client, chart_s
     html = response.content.decode()
     assert "<html" not in html
     chart = chart_of(html)
-    assert "3 events in 7 bars of one day" in chart
+    assert "3 reports in 7 bars of one day" in chart
     assert all(link["q"] == ["ship"] for link in bar_links(html))
 
 
@@ -110,8 +110,9 @@ def test_the_chart_escapes_what_the_reader_typed(client, chart_story):
 def test_the_chart_adds_one_query_to_the_page_and_to_the_fragment(
     client, chart_story, django_assert_num_queries
 ):
-    # Story, entity and source choices, the events page, the entities prefetch and the chart.
-    with django_assert_num_queries(6):
+    # Story, entity and source choices, the entries page, their reports, the reports' names
+    # and the chart.
+    with django_assert_num_queries(7):
         client.get("/stories/suez/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/stories/suez/", {"q": "ship"}, headers={"HX-Request": "true"})

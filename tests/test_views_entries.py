@@ -139,11 +139,12 @@ def test_the_grouped_timeline_query_count_is_small_and_constant(
                 source=outlet,
             )
     assert Event.objects.order_by().values("group").distinct().count() == 8
-    # Story, the form's entity and source choices, entries, their reports, the reports' names.
-    with django_assert_max_num_queries(6):
+    # Story, the form's entity and source choices, entries, their reports, the reports' names,
+    # the density chart.
+    with django_assert_max_num_queries(7):
         response = client.get("/stories/suez/")
     assert response.content.decode().count("3 sources") == 8
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get("/stories/suez/?q=Cairo", headers={"HX-Request": "true"})
 
 

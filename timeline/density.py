@@ -67,7 +67,7 @@ class Unit:
 
     @property
     def per(self) -> str:
-        """What one bar counts, for "events per …"."""
+        """What one bar counts, for "reports per …"."""
         return f"{self.step} years" if self.step > 1 else self.name
 
 
@@ -98,7 +98,7 @@ class Bar:
 
     @property
     def events(self) -> str:
-        return f"{self.count} event{'s' if self.count != 1 else ''}"
+        return f"{self.count} report{'s' if self.count != 1 else ''}"
 
     @property
     def title(self) -> str:
@@ -154,21 +154,21 @@ class DensityChart:
         span = f"{self.unit.label(self.bars[0].start)} to {self.unit.label(self.bars[-1].start)}"
         if len(self.bars) == 1:
             span = self.unit.label(self.bars[0].start)
-        return f"Events per {self.unit.per}, {span}"
+        return f"Reports per {self.unit.per}, {span}"
 
     @property
     def description(self) -> str:
         peak = self.peak
         s = "s" if self.total != 1 else ""
         text = (
-            f"{self.total} event{s} in {len(self.bars)} bars of one {self.unit.per}; "
+            f"{self.total} report{s} in {len(self.bars)} bars of one {self.unit.per}; "
             f"the busiest is {peak.label}, with {peak.events}."
         )
         if self.earlier:
-            text += f" {self.earlier.count} earlier event{'s' if self.earlier.count != 1 else ''}"
+            text += f" {self.earlier.count} earlier report{'s' if self.earlier.count != 1 else ''}"
             text += " are not drawn." if self.earlier.count != 1 else " is not drawn."
         if self.later:
-            text += f" {self.later.count} later event{'s' if self.later.count != 1 else ''}"
+            text += f" {self.later.count} later report{'s' if self.later.count != 1 else ''}"
             text += " are not drawn." if self.later.count != 1 else " is not drawn."
         return text + " Select a bar to narrow the timeline to its dates."
 

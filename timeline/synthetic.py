@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from timeline.models import Article, Entity, Event, Source, Story
+from timeline.models import Article, Entity, Event, EventGroup, Source, Story
 
 BATCH = 5_000
 ACTORS = (
@@ -95,6 +95,21 @@ def synthetic_story_build(
             for i in range(size):
                 article = articles[i // per_article]
                 events.append(_event(rng, spec, story, article, bursts))
+            # One timeline entry per event: synthetic reports never tell of the same happening.
+            groups = EventGroup.objects.bulk_create(
+                EventGroup(
+                    story=story,
+                    date=event.date,
+                    precision=event.precision,
+                    end_date=event.end_date,
+                    text=event.text,
+                    report_count=1,
+                    source_count=1,
+                )
+                for event in events
+            )
+            for event, group in zip(events, groups, strict=True):
+                event.group = group
             events = Event.objects.bulk_create(events)
             links = []
             for event in events:

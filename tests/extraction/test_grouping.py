@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -134,9 +135,11 @@ def test_the_labelled_set_still_matches_what_the_extractor_finds(labelled):
 
 
 # Measured on tests/data/grouping-labels.json (see the README); floors sit a little under.
+# Incremental: P 0.58 R 0.56 F1 0.57; agglomerative: P 0.54 R 0.71 F1 0.62 (with the extractor
+# of the accuracy work; before it, incremental measured 0.64 across the board).
 @pytest.mark.parametrize(
     ("grouper", "precision", "recall", "f1"),
-    [(group_incrementally, 0.6, 0.6, 0.6), (group_agglomeratively, 0.5, 0.6, 0.55)],
+    [(group_incrementally, 0.55, 0.53, 0.55), (group_agglomeratively, 0.5, 0.65, 0.58)],
 )
 def test_grouping_precision_and_recall_on_the_labelled_set(
     labelled, grouper, precision, recall, f1
@@ -161,5 +164,6 @@ def test_the_measurement_script_prints_the_figures(capsys):
 def test_the_benchmark_prints_how_fast_each_clustering_groups_a_longer_story(capsys):
     assert grouping_eval_main(["--bench", "2"]) == 0
     out = capsys.readouterr().out
-    assert "incremental    262 reports in " in out
-    assert "agglomerative  262 reports in " in out
+    # Twice the demo's reports, however many the extractor finds in it.
+    assert re.search(r"incremental +\d+ reports in ", out), out
+    assert re.search(r"agglomerative +\d+ reports in ", out), out
