@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The two-article story several page tests share (its `timeline_story` fixture).
+pytest_plugins = ["tests.stories"]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -12,26 +12,6 @@ from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
-GROUNDING = (
-    "The container ship Ever Given ran aground in the Suez Canal on Tuesday, blocking traffic.\n\n"
-    "Tugboats from the Suez Canal Authority worked through Wednesday night to free it."
-)
-REFLOATING = (
-    "Salvage teams refloated the Ever Given on Monday after six days.\n\n"
-    "The canal authority said traffic would resume on Tuesday."
-)
-
-
-@pytest.fixture
-def timeline_story(story, ingest):
-    ingest(
-        GROUNDING, published=dt.date(2021, 3, 25), title="Ship blocks canal", source="Meridian Wire"
-    )
-    ingest(
-        REFLOATING, published=dt.date(2021, 3, 29), title="Ship refloated", source="Harbour Ledger"
-    )
-    return story
-
 
 def test_the_home_page_lists_stories_with_their_event_counts(client, timeline_story):
     response = client.get("/")

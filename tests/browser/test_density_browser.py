@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SLUG
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SLUG = "ever-given"
-
-
-@pytest.fixture
-def demo(page):
-    """The demo story; it asks for `page` first so the ORM runs after Playwright starts."""
-    call_command("load_demo", stdout=io.StringIO())
-    from timeline.models import Story
-
-    return Story.objects.get(slug=SLUG)
-
-
-@pytest.fixture
-def story_url(live_server, demo) -> str:
-    return f"{live_server.url}/stories/{SLUG}/"
 
 
 def entries_matching(story, **filters) -> int:

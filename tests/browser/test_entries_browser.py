@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(page):
-    """The demo story (asks for `page` first, like the other browser tests, for the ORM)."""
-    call_command("load_demo", stdout=io.StringIO())
-    from timeline.models import Story
-
-    return Story.objects.get(slug="ever-given")
 
 
 def most_reported(story):

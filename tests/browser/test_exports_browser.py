@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SLUG, matching, matching_events
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SLUG = "ever-given"
-
-
-@pytest.fixture
-def demo(page):
-    """The demo story; `page` comes first so the ORM may run beside Playwright (see conftest)."""
-    call_command("load_demo", stdout=io.StringIO())
-    from timeline.models import Story
-
-    return Story.objects.get(slug=SLUG)
-
-
-def matching(story, **filters) -> int:
-    """How many timeline entries match: those with at least one matching report."""
-    from timeline.selectors import TimelineFilters, story_events
-
-    reports = story_events(story=story, filters=TimelineFilters(**filters))
-    return reports.order_by().values("group_id").distinct().count()
-
-
-def matching_events(story, **filters) -> int:
-    """How many events (reports) match: what the exports list, one per row."""
-    from timeline.selectors import TimelineFilters, story_events
-
-    return story_events(story=story, filters=TimelineFilters(**filters)).count()
 
 
 @pytest.fixture

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.browser.conftest import SLUG, matching
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SLUG = "ever-given"
 PAGE_SIZE = 50
-
-
-@pytest.fixture
-def demo(page):
-    """The 31-article Ever Given demo story.
-
-    It asks for `page` first: the conftest `browser` fixture allows the ORM next to Playwright's
-    event loop (DJANGO_ALLOW_ASYNC_UNSAFE), so every test's ORM calls come after it.
-    """
-    call_command("load_demo", stdout=io.StringIO())
-    from timeline.models import Story
-
-    return Story.objects.get(slug=SLUG)
-
-
-@pytest.fixture
-def story_url(live_server, demo) -> str:
-    return f"{live_server.url}/stories/{SLUG}/"
 
 
 def events(page):
@@ -41,14 +22,6 @@ def events(page):
 
 def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
-
-
-def matching(story, **filters) -> int:
-    """How many timeline entries match: those with at least one matching report."""
-    from timeline.selectors import TimelineFilters, story_events
-
-    reports = story_events(story=story, filters=TimelineFilters(**filters))
-    return reports.order_by().values("group_id").distinct().count()
 
 
 def entry_texts(page) -> list[str]:

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
+from tests.stories import ingest_both
 from timeline import services
 from timeline.models import Event, Precision
 from timeline.selectors import TimelineFilters, story_events
@@ -18,25 +19,12 @@ from timeline.selectors import TimelineFilters, story_events
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-GROUNDING = (
-    "The container ship Ever Given ran aground in the Suez Canal on Tuesday, blocking traffic.\n\n"
-    "Tugboats from the Suez Canal Authority worked through Wednesday night to free it."
-)
-REFLOATING = (
-    "Salvage teams refloated the Ever Given on Monday after six days.\n\n"
-    "The canal authority said traffic would resume on Tuesday."
-)
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil") The convoy sailed on Friday.'
 
 
 @pytest.fixture
 def exported(story, ingest):
-    ingest(
-        GROUNDING, published=dt.date(2021, 3, 25), title="Ship blocks canal", source="Meridian Wire"
-    )
-    ingest(
-        REFLOATING, published=dt.date(2021, 3, 29), title="Ship refloated", source="Harbour Ledger"
-    )
+    ingest_both(ingest)
     ingest(
         HOSTILE,
         published=dt.date(2021, 4, 3),
