@@ -271,3 +271,10 @@ def test_add_article_extracts_a_spanish_article(admin_client, db):
         follow=True,
     )
     assert "23 March 2021" in response.content.decode()
+
+
+def test_the_favicon_address_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg")
+    assert client.get("/").content.decode().count('rel="icon"') == 1

@@ -751,11 +751,13 @@ class EventGroupAdmin(SimpleHistoryAdmin):
     @admin.display(description="reports")
     def reports_link(self, group: EventGroup) -> str:
         url = reverse("admin:timeline_event_changelist") + f"?group__id__exact={group.pk}"
+        count = group.report_count
+        reports = "its report" if count == 1 else f"the {count} reports"
         return format_html(
-            '<a href="{}">Open the {} reports in the event list</a> to split some off into an '
+            '<a href="{}">Open {} in the event list</a> to split some off into an '
             "entry of their own, verify or correct them.",
             url,
-            group.report_count,
+            reports,
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

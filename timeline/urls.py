@@ -14,6 +14,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("", views.story_list, name="story_list"),
+    path("favicon.ico", views.favicon),
     path("stories/<slug:slug>/", views.story_timeline, name="story"),
     path("stories/<slug:slug>/articles/<int:pk>/", views.article_detail, name="article"),
     path("stories/<slug:slug>/events/<int:pk>/", views.event_detail, name="event"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -52,6 +53,12 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     if embed:
         allow_framing(response)
     return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every page without a <link rel="icon"> (admin's)."""
+    return redirect(static("favicon.svg"))
 
 
 def is_embed(request: HttpRequest) -> bool:

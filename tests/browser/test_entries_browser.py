@@ -72,3 +72,19 @@ def test_sources_that_disagree_are_flagged_on_the_timeline(page, live_server, de
     expect(flag).to_be_visible()
     expect(flag).to_contain_text("Sources disagree")
     expect(flag.locator("li").last).to_contain_text(report.source.name)
+
+
+def test_a_report_permalink_lands_on_its_entry_laid_out_like_any_other(page, live_server, demo):
+    entry = most_reported(demo)
+    other = next(r for r in entry.events.all() if r.pk != entry.canonical_event_id)
+    page.goto(f"{live_server.url}/stories/{demo.slug}/events/{other.pk}/")
+    page.get_by_role("link", name="See it on the timeline").click()
+    page.wait_for_url(re.compile(rf"#e{other.pk}$"))
+    shown = page.locator(f"li.event:has(#e{other.pk})")
+    expect(shown).to_have_count(1)
+    expect(shown.locator(".event__text")).to_be_in_viewport()
+    # The entry's anchors for its other reports take no room: its text is as wide as any other.
+    widths = page.locator("li.event .event__body").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().width))"
+    )
+    assert len(set(widths)) == 1, widths
