@@ -154,3 +154,13 @@ def test_the_story_list_counts_the_events_the_timeline_shows_not_their_reports(
     with django_assert_max_num_queries(1):
         html = client.get("/").content.decode()
     assert "2 events from 3 articles" in html
+
+
+def test_a_corrected_report_inside_an_entry_shows_its_correction(client, grouped_story):
+    # Not the entry's own text (the first report's), so its note shows with the report.
+    event = Event.objects.get(text=AGROUND_23_MARCH)
+    event.date = dt.date(2021, 3, 22)
+    services.event_save_edit(event=event, changed_fields=["date"])
+    entry = entry_html(client.get("/stories/suez/").content.decode(), "ran aground")
+    details = entry[entry.index("<details") : entry.index("</details>")]
+    assert "Date corrected by an editor; first extracted as 23 March 2021." in details
