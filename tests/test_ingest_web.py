@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from tests.local_server import article_page
+from tests.test_ingest_command import run
 from timeline.models import Article
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args) -> str:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("ingest", *map(str, args), "--no-progress", stdout=out, stderr=err)
-    except CommandError as exc:
-        return out.getvalue() + err.getvalue() + f"CommandError: {exc}"
-    return out.getvalue() + err.getvalue()
 
 
 def test_a_saved_html_page_becomes_an_article_with_its_metadata(tmp_path):

@@ -140,7 +140,20 @@ class Entity(models.Model):
         return self.name
 
 
-class EventGroup(models.Model):
+class DatedAtPrecision:
+    """How a dated row (an event, a timeline entry) writes its `date` at its `precision`."""
+
+    @property
+    def date_label(self) -> str:
+        return format_date_at_precision(self.date, self.precision, self.end_date)
+
+    @property
+    def datetime_attr(self) -> str:
+        """The value of <time datetime>: ISO at the row's precision."""
+        return iso_at_precision(self.date, self.precision)
+
+
+class EventGroup(DatedAtPrecision, models.Model):
     """One happening on the timeline: every article's report (event) that tells of it.
 
     Date, text and counts are kept from its reports by the service layer so the timeline reads
@@ -203,14 +216,6 @@ class EventGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.date_label}: {self.text[:80]}"
 
-    @property
-    def date_label(self) -> str:
-        return format_date_at_precision(self.date, self.precision, self.end_date)
-
-    @property
-    def datetime_attr(self) -> str:
-        return iso_at_precision(self.date, self.precision)
-
     # The helpers below read `reports`: the visible events the timeline selector prefetches,
     # oldest publication first.
 
@@ -254,7 +259,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(VISIBLE)
 
 
-class Event(models.Model):
+class Event(DatedAtPrecision, models.Model):
     class Status(models.TextChoices):
         EXTRACTED = "extracted", "extracted"
         VERIFIED = "verified", "verified"
@@ -372,10 +377,6 @@ class Event(models.Model):
         return f"{self.article.get_absolute_url()}#event-{self.pk}"
 
     @property
-    def date_label(self) -> str:
-        return format_date_at_precision(self.date, self.precision, self.end_date)
-
-    @property
     def source_label(self) -> str:
         """Who reported it: the outlet, or the article's title when the outlet is unknown."""
         return self.source.name if self.source_id else self.article.title
@@ -393,11 +394,6 @@ class Event(models.Model):
         if original == self.date_label:
             return ""
         return f"Date corrected by an editor; first extracted as {original}."
-
-    @property
-    def datetime_attr(self) -> str:
-        """The value of <time datetime>: ISO at the event's precision."""
-        return iso_at_precision(self.date, self.precision)
 
 
 VISIBLE = ~Q(status=Event.Status.REJECTED)
