@@ -257,6 +257,8 @@ def story_timeline_page(
     reports = (
         Event.objects.filter(VISIBLE)
         .select_related("article", "source")
+        # The timeline shows each report's article title and date, never the article's text.
+        .defer("article__text")
         .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
         .order_by("article__published", "article_id", "sentence_start", "id")
     )

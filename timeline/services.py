@@ -454,18 +454,6 @@ def events_set_status(*, events: QuerySet[Event], status: str, user=None) -> int
     return changed
 
 
-def articles_reextract(*, articles: Iterable[Article]) -> ExtractionSummary:
-    totals = {"created": 0, "updated": 0, "retired": 0, "kept": 0}
-    errors = []
-    for article in articles:
-        summary = article_extract_events(article=article)
-        for name in totals:
-            totals[name] += getattr(summary, name)
-        if summary.error:
-            errors.append(f"{article}: {summary.error}")
-    return ExtractionSummary(**totals, error="; ".join(errors))
-
-
 def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
     """Merge entities an editor says are one ("Lavrov" and "Sergei Lavrov").
 

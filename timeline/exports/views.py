@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.http import (
     HttpRequest,
@@ -30,19 +30,6 @@ from timeline.selectors import TimelineFilters
 EXPORT_LAYOUT = "1"
 # Events fetched per round trip while a large export streams (and ids per entity query).
 CHUNK_SIZE = 1000
-
-
-def filters_query(filters: TimelineFilters) -> str:
-    """The timeline's query string for these (valid) filters: the contract every export shares."""
-    params = {
-        "q": filters.q,
-        "start": filters.start.isoformat() if filters.start else "",
-        "end": filters.end.isoformat() if filters.end else "",
-        "entity": filters.entity.slug if filters.entity else "",
-        "source": filters.source.slug if filters.source else "",
-        "precision": filters.precision,
-    }
-    return urlencode({name: value for name, value in params.items() if value})
 
 
 @dataclass(frozen=True)
@@ -194,7 +181,7 @@ def story_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     if not form.is_valid():
         return _invalid_filters(form, format_)
     filters = form.filters()
-    query = filters_query(filters)
+    query = filters.to_query()
     export = Export(
         request=request,
         story=story,

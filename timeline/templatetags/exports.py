@@ -7,8 +7,6 @@ from html import escape
 from django import template
 from django.urls import reverse
 
-from timeline.exports.views import filters_query
-
 register = template.Library()
 
 
@@ -21,7 +19,7 @@ def export_links(context) -> dict:
     if context.get("embed"):
         return {"show": False}
     request, story, form = context["request"], context["story"], context["form"]
-    query = filters_query(form.filters())
+    query = form.filters().to_query()
 
     def url(name: str) -> str:
         path = reverse(name, kwargs={"slug": story.slug})
