@@ -209,3 +209,78 @@ def test_the_demo_story_is_grouped_as_the_labelled_set_says(db):
     scores = pair_scores(groups.values(), load_gold())
     assert scores.precision >= 0.55, scores
     assert scores.recall >= 0.53, scores
+
+
+def _split_apart(story, article) -> None:
+    """As if the article had been ingested before grouping existed: an entry of its own."""
+    entries.events_split(events=article.events.all())
+    Event.objects.filter(story=story).update(group_pinned=False)
+    EventGroup.objects.update(locked=False)
+
+
+def test_the_grouping_task_regroups_a_story_and_records_what_it_did(grounding, story):
+    from timeline import tasks
+
+    first, second = grounding
+    _split_apart(story, second)
+    job, result = tasks.story_group_enqueue(story=story)
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.done, job.total) == ("group", "done", 1, 1)
+    assert job.summary == {"reports": 2, "moved": 1, "created": 0, "removed": 1}
+    assert result.return_value == {"job": job.pk, **job.summary}
+    assert only_event(first).group == only_event(second).group
+    # Running it again finds nothing to move.
+    again, _ = tasks.story_group_enqueue(story=story)
+    again.refresh_from_db()
+    assert again.summary["moved"] == 0 and again.summary["created"] == 0
+
+
+def test_a_grouping_task_that_keeps_failing_is_marked_failed_and_changes_nothing(
+    grounding, story, settings, monkeypatch
+):
+    from django.db import OperationalError
+
+    from timeline import tasks
+
+    settings.TIMELINE_TASK_MAX_ATTEMPTS = 2
+    _split_apart(story, grounding[1])
+    before = assignment(story)
+
+    def fails(*, story):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(tasks, "story_group_events", fails)
+    job, _ = tasks.story_group_enqueue(story=story)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.attempts) == ("failed", 0, 2)
+    assert job.error.endswith("shutting down (after 2 attempts)")
+    assert assignment(story) == before
+
+
+def test_the_group_events_command_can_queue_a_background_job(grounding, story):
+    from timeline.models import JobProgress
+
+    _split_apart(story, grounding[1])
+    out = io.StringIO()
+    call_command("group_events", "--story", story.slug, "--background", stdout=out)
+    job = JobProgress.objects.get(kind="group")
+    assert f"queued background job {job.pk}" in out.getvalue()
+    # The tests' backend runs tasks at once, so the job is already done.
+    assert job.status == "done" and job.story == story
+    assert only_event(grounding[0]).group == only_event(grounding[1]).group
+
+
+def test_the_story_action_regroups_in_the_background_and_says_what_it_did(
+    admin_client, grounding, story
+):
+    from django.urls import reverse
+
+    _split_apart(story, grounding[1])
+    response = admin_client.post(
+        reverse("admin:timeline_story_changelist"),
+        {"action": "group_stories", "_selected_action": [story.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Grouped 2 report(s) of “Suez Canal blockage”: 1 placed in an entry" in html
+    assert only_event(grounding[0]).group == only_event(grounding[1]).group

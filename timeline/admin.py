@@ -50,11 +50,22 @@ def _report_job(modeladmin, request: HttpRequest, job: JobProgress) -> None:
     """Tell the editor the job is queued, or (immediate backend) what it did."""
     job.refresh_from_db()
     url = reverse("admin:timeline_jobprogress_change", args=[job.pk])
+    grouping = job.kind == JobProgress.Kind.GROUP
     if job.status == JobProgress.Status.DONE:
         totals = job.summary
-        modeladmin.message_user(
-            request,
-            format_html(
+        if grouping:
+            done = format_html(
+                "Grouped {} report(s) of “{}”: {} placed in an entry, {} new entries, {} empty "
+                'entries removed; editors\' merges and splits kept. <a href="{}">Job details</a>',
+                totals.get("reports", 0),
+                job.story.title if job.story else "?",
+                totals.get("moved", 0),
+                totals.get("created", 0),
+                totals.get("removed", 0),
+                url,
+            )
+        else:
+            done = format_html(
                 "Re-extracted {} article(s): {} new, {} refreshed, {} retired, {} kept as "
                 'editors left them. <a href="{}">Job details</a>',
                 job.done,
@@ -63,13 +74,24 @@ def _report_job(modeladmin, request: HttpRequest, job: JobProgress) -> None:
                 totals.get("retired", 0),
                 totals.get("kept", 0),
                 url,
-            ),
-            messages.SUCCESS,
-        )
+            )
+        modeladmin.message_user(request, done, messages.SUCCESS)
         if job.failed:
             modeladmin.message_user(request, f"Extraction failed: {job.error}", messages.ERROR)
     elif job.status == JobProgress.Status.FAILED:
-        modeladmin.message_user(request, f"Re-extraction failed: {job.error}", messages.ERROR)
+        what = "Grouping" if grouping else "Re-extraction"
+        modeladmin.message_user(request, f"{what} failed: {job.error}", messages.ERROR)
+    elif grouping:
+        modeladmin.message_user(
+            request,
+            format_html(
+                'Queued: grouping the reports of “{}” in the background. <a href="{}">Follow its '
+                "progress</a>; editors' merges and splits are kept.",
+                job.story.title if job.story else "?",
+                url,
+            ),
+            messages.INFO,
+        )
     else:
         modeladmin.message_user(
             request,
@@ -89,7 +111,7 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("recent_jobs",)
-    actions = ("reextract_stories",)
+    actions = ("reextract_stories", "group_stories")
     Media = AdminStyles
 
     @admin.display(description="background jobs")
@@ -119,6 +141,15 @@ class StoryAdmin(admin.ModelAdmin):
     def reextract_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
         for story in queryset:
             job, _result = tasks.story_reextract_enqueue(story=story)
+            _report_job(self, request, job)
+
+    @admin.action(
+        description="Group reports into timeline entries again (background job)",
+        permissions=["change"],
+    )
+    def group_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        for story in queryset:
+            job, _result = tasks.story_group_enqueue(story=story)
             _report_job(self, request, job)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:

@@ -1,4 +1,5 @@
-"""Background work through Django's tasks API: ingest, extract and re-extract, retried with backoff.
+"""Background work through Django's tasks API: ingest, extract, re-extract and regroup, retried
+with backoff.
 
 Each task takes JSON-serialisable keyword arguments only (ids, slugs, an article as a dict), so
 every backend can store it: the database (`manage.py db_worker`), RQ over Redis
@@ -37,6 +38,7 @@ except ImportError:
     from django_tasks.base import Task
 
 from timeline import services
+from timeline.entries import story_group_events
 from timeline.models import Article, JobProgress, Story
 
 logger = logging.getLogger(__name__)
@@ -311,3 +313,45 @@ def story_reextract_enqueue(*, story: Story) -> tuple[JobProgress, TaskResult]:
     return articles_reextract_enqueue(
         article_ids=ids, story=story, label=f"every article of “{story.title}”"
     )
+
+
+# Grouping a whole story's reports into timeline entries again: one job per story.
+
+
+@task(takes_context=True)
+def group_story(context: TaskContext, *, job_id: int, story_id: int, attempt: int = 1) -> dict:
+    """Regroup one story (a single transaction); editors' merges, splits and choices are kept."""
+    try:
+        services.job_start(job_id=job_id, attempt=attempt, task_id=context.task_result.id)
+    except JobProgress.DoesNotExist:
+        return {"job": job_id, "skipped": "the job was deleted"}
+    try:
+        story = Story.objects.get(pk=story_id)
+        summary = asdict(story_group_events(story=story))
+    except Exception as exc:
+        _retry_or_give_up(
+            task_=group_story,
+            kwargs={"job_id": job_id, "story_id": story_id},
+            attempt=attempt,
+            exc=exc,
+            record_retry=lambda error, at: services.job_retry(
+                job_id=job_id, error=error, retry_at=at
+            ),
+            record_failure=lambda error: services.job_finish(job_id=job_id, error=error),
+        )
+        raise
+    services.job_advance(job_id=job_id, done=1, summary=summary)
+    return {"job": job_id, **summary}
+
+
+def story_group_enqueue(*, story: Story) -> tuple[JobProgress, TaskResult]:
+    """Queue the regrouping of a story's reports into entries; its progress record is returned."""
+    job = services.job_create(
+        kind=JobProgress.Kind.GROUP,
+        story=story,
+        label=f"group the reports of “{story.title}” into entries",
+        total=1,
+    )
+    result = enqueue(group_story, job_id=job.pk, story_id=story.pk)
+    job.refresh_from_db()
+    return job, result

@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from timeline import tasks
 from timeline.entries import story_group_events
 from timeline.models import Story
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--story", help="only this story (slug); default: every story")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue one background job per story (followed in admin) instead of working here",
+        )
 
     def handle(self, *args, **options) -> None:
         stories = Story.objects.order_by("title")
@@ -27,6 +33,14 @@ class Command(BaseCommand):
             if not stories.exists():
                 raise CommandError(f"No story with the slug “{options['story']}”.")
         for story in stories:
+            if options["background"]:
+                job, _result = tasks.story_group_enqueue(story=story)
+                job.refresh_from_db()
+                self.stdout.write(
+                    f"{story.slug}: queued background job {job.pk} ({job.get_status_display()}); "
+                    "follow it in admin under Background jobs."
+                )
+                continue
 
             def progress(events, story=story):
                 return tqdm(
