@@ -105,3 +105,14 @@ def test_bulk_decisions_are_in_the_history_with_the_editor(admin_client, admin_u
         admin_user,
         "bulk: verified",
     )
+
+
+def test_a_link_that_was_empty_shows_as_none_not_as_a_deleted_row(admin_client, event):
+    # As if the event had been extracted before it had a timeline entry: its first version
+    # has no entry, and grouping it later is recorded as a change.
+    event.history.update(group=None)
+    services.events_set_status(events=Event.objects.filter(pk=event.pk), status="verified")
+    response = admin_client.get(reverse("admin:timeline_event_history", args=[event.pk]))
+    html = response.content.decode()
+    assert "pk=None" not in html
+    assert "(none)" in html

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from timeline import entries, selectors, services, tasks
 from timeline.models import Article, Entity, Event, EventGroup, Feed, JobProgress, Source, Story
@@ -362,8 +364,27 @@ def _report_reextraction(modeladmin, request, summary: services.ExtractionSummar
         modeladmin.message_user(request, f"Extraction failed: {summary.error}", messages.ERROR)
 
 
+class HistoryContext(HistoricalRecordContextHelper):
+    """The history diff, with an empty link written as "(none)".
+
+    django-simple-history shows a foreign key that was empty as "Deleted <model> (pk=None)",
+    which tells an editor that something was deleted when nothing was there yet (an event's
+    entry before it had one, a source left blank).
+    """
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "(none)"
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContext(self.model, historical_record)
+
+
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryAdmin):
     list_display = ("title", "story", "source", "published", "extraction", "event_count")
     list_filter = ("story", "extraction_status", "language", "source")
     list_select_related = ("story", "source")
@@ -461,7 +482,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = (
         "evidence",
         "date",
@@ -725,7 +746,7 @@ class EventGroupForm(forms.ModelForm):
 
 
 @admin.register(EventGroup)
-class EventGroupAdmin(SimpleHistoryAdmin):
+class EventGroupAdmin(HistoryAdmin):
     """Timeline entries: one happening, its reports, merge and canonical choice."""
 
     form = EventGroupForm
