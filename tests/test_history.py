@@ -116,3 +116,17 @@ def test_a_link_that_was_empty_shows_as_none_not_as_a_deleted_row(admin_client, 
     html = response.content.decode()
     assert "pk=None" not in html
     assert "(none)" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/timeline/event/abc/history/",
+        "/admin/timeline/event/abc/history/5/",
+        "/admin/timeline/event/{pk}/history/abc/",
+        "/admin/timeline/article/abc/history/",
+        "/admin/timeline/eventgroup/1e3/history/",
+    ],
+)
+def test_a_history_url_with_a_malformed_id_is_not_found_not_an_error(admin_client, event, path):
+    assert admin_client.get(path.format(pk=event.pk)).status_code == 404

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -379,8 +379,28 @@ class HistoryContext(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404 (not 500) to a history URL with a bad id."""
+
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContext(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _valid_id(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _valid_id(self.model._meta.pk, object_id)
+        _valid_id(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+def _valid_id(field, raw: str) -> None:
+    try:
+        field.to_python(raw)
+    except ValidationError as exc:
+        raise Http404("No such record.") from exc
 
 
 @admin.register(Article)
