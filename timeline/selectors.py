@@ -164,6 +164,33 @@ def story_export_events(
         yield from chunk
 
 
+def story_export_entries(
+    *, story: Story, filters: TimelineFilters, chunk_size: int = 1000
+) -> Iterator[EventGroup]:
+    """The timeline's entries (same filters, same order as the page), streamed in chunks.
+
+    Each entry carries `reports`: all of its visible reports, oldest publication first, each
+    with its article, source and `named` entities, as the page shows them. Per chunk of
+    entries: one query for their reports and one for the reports' entities.
+    """
+    entries = story_entries(story=story, filters=filters).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(entries, chunk_size)):
+        reports = list(
+            Event.objects.filter(VISIBLE, group_id__in=[entry.pk for entry in chunk])
+            .select_related("article", "source")
+            .defer("article__text", "search")
+            .order_by("article__published", "article_id", "sentence_start", "id")
+        )
+        named = _entities_of(reports) if reports else {}
+        by_entry: dict[int, list[Event]] = {}
+        for report in reports:
+            report.named = named.get(report.pk, [])
+            by_entry.setdefault(report.group_id, []).append(report)
+        for entry in chunk:
+            entry.reports = by_entry.get(entry.pk, [])
+        yield from chunk
+
+
 def _entities_of(events: list[Event]) -> dict[int, list[NamedEntity]]:
     rows = (
         Event.entities.through.objects.filter(event_id__in=[event.pk for event in events])
@@ -194,19 +221,32 @@ def story_events_changed(*, story: Story, filters: TimelineFilters, limit: int) 
 
 
 def story_events_fingerprint(*, story: Story, filters: TimelineFilters) -> str:
-    """A value that changes whenever the filtered events change: what the exports' ETag hashes.
+    """A value that changes whenever the filtered events or their entries change: what the
+    exports' ETag hashes.
 
     The count catches events leaving the selection, the latest change catches edits and new
-    events, and the latest history record catches deletions (two cheap aggregate queries).
+    events, and the latest history records catch deletions, moves between entries and an
+    editor's choice of an entry's canonical report (two cheap aggregate queries).
     """
     summary = story_events(story=story, filters=filters).aggregate(
         count=Count("id"), last=Max("updated_at")
     )
-    history = Event.history.model.objects.filter(story_id=story.pk).aggregate(
-        last=Max("history_id")
-    )
+    marks = (
+        Story.objects.filter(pk=story.pk)
+        .annotate(
+            last_event_change=_latest_history(Event.history.model, story),
+            last_entry_change=_latest_history(EventGroup.history.model, story),
+        )
+        .values_list("last_event_change", "last_entry_change")
+        .first()
+    ) or (None, None)
     last = summary["last"].isoformat() if summary["last"] else ""
-    return f"{summary['count']}|{last}|{history['last'] or 0}"
+    return f"{summary['count']}|{last}|{marks[0] or 0}|{marks[1] or 0}"
+
+
+def _latest_history(model, story: Story) -> Subquery:
+    rows = model.objects.filter(story_id=story.pk).order_by("-history_id").values("history_id")
+    return Subquery(rows[:1])
 
 
 @dataclass(frozen=True)

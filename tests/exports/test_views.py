@@ -14,7 +14,7 @@ import pytest
 from tests.stories import ingest_both
 from timeline import services
 from timeline.models import Event, Precision
-from timeline.selectors import TimelineFilters, story_events
+from timeline.selectors import TimelineFilters, story_entries, story_events
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,10 @@ def body(response) -> bytes:
 
 def expected(story, **filters) -> list[Event]:
     return list(story_events(story=story, filters=TimelineFilters(**filters)))
+
+
+def expected_entries(story, **filters) -> list[int]:
+    return [e.pk for e in story_entries(story=story, filters=TimelineFilters(**filters))]
 
 
 def csv_rows(response) -> list[dict[str, str]]:
@@ -124,10 +128,14 @@ def test_exports_apply_the_timelines_filters(client, exported, params, kept):
     assert [int(r["id"]) for r in csv_rows(client.get("/stories/suez/events.csv", params))] == ids
     document = json.loads(body(client.get("/stories/suez/events.json", params)))
     assert [e["id"] for e in document["events"]] == ids
+    # TimelineJS and the calendar have one item per timeline entry, like the page.
+    entries = expected_entries(exported, **kept)
     slides = json.loads(body(client.get("/stories/suez/timeline.json", params)))["events"]
-    assert [s["unique_id"] for s in slides] == [f"event-{pk}" for pk in ids]
+    assert [s["unique_id"] for s in slides] == [f"entry-{pk}" for pk in entries]
     vevents = calendar_events(client.get("/stories/suez/events.ics", params))
-    assert sorted(str(v["UID"]) for v in vevents) == sorted(f"event-{pk}@testserver" for pk in ids)
+    assert sorted(str(v["UID"]) for v in vevents) == sorted(
+        f"entry-{pk}@testserver" for pk in entries
+    )
     entries = atom_entries(client.get("/stories/suez/feed.atom", params))
     assert len(entries) == len(ids)
 
@@ -165,11 +173,11 @@ def test_timelinejs_slides_respect_precision_and_escape_user_text(client, export
     assert document["title"]["text"]["headline"] == "Suez Canal blockage"
     slides = {s["unique_id"]: s for s in document["events"]}
     month = Event.objects.get(text__startswith="Salvage teams")
-    slide = slides[f"event-{month.pk}"]
+    slide = slides[f"entry-{month.group_id}"]
     assert slide["start_date"] == {"year": "2021", "month": "3", "display_date": "March 2021"}
     assert "end_date" not in slide
     hostile = Event.objects.get(text__contains="convoy")
-    slide = slides[f"event-{hostile.pk}"]
+    slide = slides[f"entry-{hostile.group_id}"]
     assert slide["start_date"] == {
         "year": "2021",
         "month": "4",
@@ -190,21 +198,23 @@ def test_the_calendar_has_all_day_events_spanning_their_precision(client, export
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in raw
     vevents = {str(v["UID"]): v for v in calendar.walk("VEVENT")}
     grounding = Event.objects.get(text__contains="ran aground")
-    day = vevents[f"event-{grounding.pk}@testserver"]
+    day = vevents[f"entry-{grounding.group_id}@testserver"]
     assert day.decoded("DTSTART") == dt.date(2021, 3, 23)
     assert day.decoded("DTEND") == dt.date(2021, 3, 24)
     assert str(day["SUMMARY"]) == grounding.text
     assert str(day["URL"]) == f"http://testserver/stories/suez/events/{grounding.pk}/"
-    assert "Reported by Meridian Wire in “Ship blocks canal”" in str(day["DESCRIPTION"])
+    assert "Reported by Meridian Wire in “Ship blocks canal”, 25 March 2021" in str(
+        day["DESCRIPTION"]
+    )
     assert "DTSTART;VALUE=DATE:20210323\r\nDTEND;VALUE=DATE:20210324" in raw
     month = Event.objects.get(text__startswith="Salvage teams")
-    span = vevents[f"event-{month.pk}@testserver"]
+    span = vevents[f"entry-{month.group_id}@testserver"]
     assert (span.decoded("DTSTART"), span.decoded("DTEND")) == (
         dt.date(2021, 3, 1),
         dt.date(2021, 4, 1),
     )
     assert str(span["SUMMARY"]).startswith("March 2021: Salvage teams")
-    hostile = vevents[f"event-{Event.objects.get(text__contains='convoy').pk}@testserver"]
+    hostile = vevents[f"entry-{Event.objects.get(text__contains='convoy').group_id}@testserver"]
     assert str(hostile["SUMMARY"]) == HOSTILE  # commas, quotes and brackets survive the format
     assert "<b>Evil</b>, Outlet; Ltd" in str(hostile["DESCRIPTION"])
 
@@ -216,9 +226,10 @@ def test_calendar_uids_stay_the_same_when_an_event_is_edited(client, exported):
     services.event_save_edit(event=event, changed_fields=["text"])
     second = {str(v["UID"]): v for v in calendar_events(client.get("/stories/suez/events.ics"))}
     assert first.keys() == second.keys()
-    uid = f"event-{event.pk}@testserver"
+    uid = f"entry-{event.group_id}@testserver"
     assert str(second[uid]["SUMMARY"]) == event.text
-    assert second[uid]["SEQUENCE"] > first[uid]["SEQUENCE"]
+    assert second[uid]["SEQUENCE"] >= first[uid]["SEQUENCE"]
+    assert second[uid].decoded("LAST-MODIFIED") >= first[uid].decoded("LAST-MODIFIED")
 
 
 def test_the_atom_feed_lists_new_and_changed_events_latest_change_first(client, exported):
@@ -343,8 +354,9 @@ def test_export_query_counts_do_not_grow_with_the_number_of_events(
             source=f"Outlet {day % 5}",
         )
     assert Event.objects.count() >= 24
-    # The story, two for the ETag, the events and their entities (one query per 2,000 events).
-    with django_assert_max_num_queries(5):
+    # The story, two for the ETag, the events (or the entries, then their reports) and their
+    # entities: a thousand rows per round trip.
+    with django_assert_max_num_queries(6):
         response = client.get(f"/stories/suez/{path}")
         content = body(response)
     assert b"Cairo" in content
@@ -357,3 +369,74 @@ def test_streamed_pieces_are_joined_into_blocks_of_about_the_given_size():
     assert list(_buffered(pieces, size=4)) == [b"abcd", "ééé".encode(), b"x"]
     assert list(_buffered([], size=4)) == []
     assert b"".join(_buffered(["line\n"] * 1000, size=1024)) == b"line\n" * 1000
+
+
+def test_a_happening_several_outlets_reported_is_one_slide_and_one_calendar_event(
+    client, story, ingest
+):
+    ingest(
+        "The container ship Ever Given ran aground in the Suez Canal on Tuesday.",
+        published=dt.date(2021, 3, 24),
+        title="Ship stuck",
+        source="Meridian Wire",
+    )
+    ingest(
+        "On 23 March the Ever Given ran aground in the Suez Canal, blocking it.",
+        published=dt.date(2021, 3, 25),
+        title="Canal shut",
+        source="Harbour Ledger",
+    )
+    ingest(
+        "The Ever Given ran aground in the Suez Canal on 24 March, officials insisted.",
+        published=dt.date(2021, 3, 26),
+        title="<i>Officials</i> differ",
+        source="The Canal Desk",
+    )
+    (entry,) = story_entries(story=story, filters=TimelineFilters())
+    assert entry.report_count == 3 and entry.sources_disagree
+
+    (slide,) = json.loads(body(client.get("/stories/suez/timeline.json")))["events"]
+    assert slide["unique_id"] == f"entry-{entry.pk}"
+    assert slide["start_date"]["day"] == "23"
+    text = slide["text"]["text"]
+    assert "Reported in 3 articles by 3 sources, first by Meridian Wire:" in text
+    assert text.count("<li>") == 3
+    assert "&lt;i&gt;Officials&lt;/i&gt; differ" in text and "<i>" not in text
+    assert "<strong>Sources disagree on the date:</strong> 23 March 2021" in text
+    assert "24 March 2021 (The Canal Desk)" in text
+
+    (vevent,) = calendar_events(client.get("/stories/suez/events.ics"))
+    assert str(vevent["UID"]) == f"entry-{entry.pk}@testserver"
+    assert vevent.decoded("DTSTART") == dt.date(2021, 3, 23)
+    description = str(vevent["DESCRIPTION"])
+    assert "Reported in 3 articles:" in description
+    assert "- Harbour Ledger in “Canal shut”, 25 March 2021" in description
+    assert "Sources disagree on the date:" in description
+    categories = vevent["CATEGORIES"].cats
+    assert list(categories) == ["Meridian Wire", "Harbour Ledger", "The Canal Desk"]
+
+    # The data exports keep every report, each naming its entry.
+    rows = csv_rows(client.get("/stories/suez/events.csv"))
+    assert len(rows) == 3 and {row["entry"] for row in rows} == {str(entry.pk)}
+    document = json.loads(body(client.get("/stories/suez/events.json")))
+    assert {e["entry"] for e in document["events"]} == {entry.pk}
+
+
+def test_choosing_an_entrys_canonical_report_changes_the_exports_etag(client, story, ingest):
+    from timeline import entries
+
+    for title, source, published in (("One", "Meridian Wire", 24), ("Two", "Harbour Ledger", 25)):
+        ingest(
+            "The Ever Given ran aground in the Suez Canal on 23 March 2021.",
+            published=dt.date(2021, 3, published),
+            title=title,
+            source=source,
+        )
+    (entry,) = story_entries(story=story, filters=TimelineFilters())
+    first = client.get("/stories/suez/timeline.json")
+    body(first)
+    second_report = Event.objects.filter(group=entry).order_by("-id").first()
+    entries.group_set_canonical(group=entry, event=second_report)
+    again = client.get("/stories/suez/timeline.json", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200
+    assert f"/events/{second_report.pk}/" in body(again).decode()

@@ -1,4 +1,5 @@
-"""A story's events as an iCalendar feed: all-day events spanning the days each date covers."""
+"""A story's timeline as an iCalendar feed: one all-day event per timeline entry, spanning the
+days its date covers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from collections.abc import Iterable, Iterator
 
 import icalendar
 
-from timeline.exports.records import Links, entity_names, source_name
-from timeline.models import Event, Precision, Story
+from timeline.exports.records import (
+    LISTED_REPORTS,
+    Links,
+    day_month_year,
+    entry_entity_names,
+)
+from timeline.models import Event, EventGroup, Precision, Story
 
 # How often a subscribed calendar should look again (RFC 7986, and the older Outlook property).
 REFRESH = dt.timedelta(hours=6)
@@ -22,7 +28,7 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def ical_days(event: Event) -> tuple[dt.date, dt.date]:
+def ical_days(event: Event | EventGroup) -> tuple[dt.date, dt.date]:
     """The first day and the exclusive end day (DTEND) of the period the event's date covers.
 
     A day is one all-day event; a week, month, quarter or year is an all-day span over all of
@@ -45,49 +51,74 @@ def ical_days(event: Event) -> tuple[dt.date, dt.date]:
             return start, last + dt.timedelta(days=1)
 
 
-def ical_uid(event: Event, host: str) -> str:
-    return f"event-{event.pk}@{host}"
+def ical_uid(entry: EventGroup, host: str) -> str:
+    return f"entry-{entry.pk}@{host}"
 
 
-def ical_event(event: Event, links: Links, host: str) -> icalendar.Event:
-    start, end = ical_days(event)
+def _report_line(report: Event) -> str:
+    published = day_month_year(report.article.published)
+    if report.source_id:
+        return f"{report.source.name} in “{report.article.title}”, {published}"
+    return f"“{report.article.title}”, {published}"
+
+
+def ical_event(entry: EventGroup, links: Links, host: str) -> icalendar.Event:
+    """One timeline entry as an all-day event; what the reports say goes in its description."""
+    reports = entry.reports
+    canonical = entry.canonical_report
+    start, end = ical_days(entry)
+    changed = max([entry.updated_at, *(report.updated_at for report in reports)])
     vevent = icalendar.Event()
-    vevent.add("uid", ical_uid(event, host))
-    vevent.add("dtstamp", event.updated_at)
-    vevent.add("created", event.created_at)
-    vevent.add("last-modified", event.updated_at)
-    vevent.add("sequence", event.version - 1)
+    vevent.add("uid", ical_uid(entry, host))
+    vevent.add("dtstamp", changed)
+    vevent.add("created", entry.created_at)
+    vevent.add("last-modified", changed)
+    # Seconds from the entry's creation to its latest change: grows with every change, as
+    # RFC 5545 wants of SEQUENCE, however reports come and go.
+    vevent.add("sequence", max(0, int((changed - entry.created_at).total_seconds())))
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
-    summary = event.text
-    if event.precision != Precision.DAY:
+    summary = entry.text
+    if entry.precision != Precision.DAY:
         # The calendar shows the span; the label says how much of it is known.
-        summary = f"{event.date_label}: {summary}"
+        summary = f"{entry.date_label}: {summary}"
     vevent.add("summary", summary)
-    lines = [event.text, ""]
-    source = source_name(event)
-    lines.append(
-        f"Reported by {source} in “{event.article.title}”" if source else event.article.title
-    )
-    lines.append(f"Date: {event.date_label} (from “{event.timex_text}”)")
-    if names := entity_names(event):
+    lines = [entry.text, ""]
+    if canonical is not None:
+        lines.append(f"Date: {entry.date_label} (from “{canonical.timex_text}”)")
+    heading = "Reported by" if len(reports) == 1 else f"Reported in {len(reports)} articles:"
+    if len(reports) == 1:
+        lines.append(f"{heading} {_report_line(reports[0])}")
+    else:
+        lines.append(heading)
+        lines.extend(f"- {_report_line(report)}" for report in reports[:LISTED_REPORTS])
+        if len(reports) > LISTED_REPORTS:
+            lines.append(f"- and {len(reports) - LISTED_REPORTS} more")
+    if entry.sources_disagree:
+        versions = "; ".join(
+            f"{label} ({', '.join(names)})" for label, names in entry.date_versions
+        )
+        lines.append(f"Sources disagree on the date: {versions}")
+    if names := entry_entity_names(entry):
         lines.append(f"Named: {', '.join(names)}")
-    if note := event.correction_note:
-        lines.append(note)
-    lines.append(links.permalink(event))
+    if canonical is not None:
+        if note := canonical.correction_note:
+            lines.append(note)
+        lines.append(links.permalink(canonical))
+        vevent.add("url", links.permalink(canonical))
     vevent.add("description", "\n".join(lines))
-    vevent.add("url", links.permalink(event))
     vevent.add("transp", "TRANSPARENT")  # a news event does not make anyone busy
-    vevent.add("status", "CONFIRMED" if event.status == Event.Status.VERIFIED else "TENTATIVE")
-    if source:
-        vevent.add("categories", [source])
+    verified = any(report.status == Event.Status.VERIFIED for report in reports)
+    vevent.add("status", "CONFIRMED" if verified else "TENTATIVE")
+    if sources := [report.source.name for report in reports if report.source_id]:
+        vevent.add("categories", list(dict.fromkeys(sources)))
     return vevent
 
 
 def ical_chunks(
-    *, story: Story, events: Iterable[Event], links: Links, host: str, query: str
+    *, story: Story, entries: Iterable[EventGroup], links: Links, host: str, query: str
 ) -> Iterator[bytes]:
-    """The calendar, streamed: its header, one VEVENT at a time, then its end."""
+    """The calendar, streamed: its header, one VEVENT per entry at a time, then its end."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//News timeline//Story events//EN")
     calendar.add("version", "2.0")
@@ -106,6 +137,6 @@ def ical_chunks(
     # icalendar writes whole components; the calendar's own lines go first and its END last,
     # with the events serialised one by one between them.
     yield calendar.to_ical().removesuffix(closing)
-    for event in events:
-        yield ical_event(event, links, host).to_ical()
+    for entry in entries:
+        yield ical_event(entry, links, host).to_ical()
     yield closing

@@ -1,4 +1,5 @@
-"""Each event as the exports write it: links, a flat CSV row, a JSON record, a TimelineJS slide."""
+"""How the exports write the timeline: each report as a flat CSV row or a JSON record, each
+timeline entry (one happening, however many reports) as a TimelineJS slide."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from html import escape
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from timeline.models import Event, Precision, Story, format_date_at_precision, iso_at_precision
+from timeline.models import (
+    Event,
+    EventGroup,
+    Precision,
+    Story,
+    format_date_at_precision,
+    iso_at_precision,
+)
 
 # Stands for an id in a reversed URL, so each URL is reversed once per export, not per event.
 _ID = 9876543210
@@ -53,10 +61,29 @@ def source_name(event: Event) -> str:
     return event.source.name if event.source else ""
 
 
+def entry_entity_names(entry: EventGroup) -> list[str]:
+    """Every name any of the entry's reports mentions, alphabetically."""
+    return sorted({name for report in entry.reports for name in entity_names(report)})
+
+
+def entry_source_names(entry: EventGroup) -> list[str]:
+    """The outlets that reported the entry, in the order they first did."""
+    return list(dict.fromkeys(report.source_label for report in entry.reports))
+
+
+def day_month_year(day: dt.date) -> str:
+    return format_date_at_precision(day, Precision.DAY)
+
+
+# At most this many reports are listed in a slide or a calendar event; the rest are counted.
+LISTED_REPORTS = 8
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 CSV_COLUMNS = (
     "id",
+    "entry",
     "date",
     "end_date",
     "precision",
@@ -86,6 +113,7 @@ def csv_cell(value: object) -> str:
 def csv_row(event: Event, links: Links) -> list[str]:
     values = (
         event.pk,
+        event.group_id or "",
         event.date.isoformat(),
         event.end_date.isoformat() if event.end_date else "",
         event.precision,
@@ -126,6 +154,7 @@ def csv_lines(events: Iterable[Event], links: Links) -> Iterator[str]:
 def json_record(event: Event, links: Links) -> dict:
     return {
         "id": event.pk,
+        "entry": event.group_id,
         "url": links.permalink(event),
         "date": event.date.isoformat(),
         "end_date": event.end_date.isoformat() if event.end_date else None,
@@ -184,7 +213,9 @@ def _quarter_last_month(day: dt.date) -> dt.date:
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 3, 1)
 
 
-def timelinejs_dates(event: Event) -> tuple[dict[str, str], dict[str, str] | None]:
+def timelinejs_dates(
+    event: Event | EventGroup,
+) -> tuple[dict[str, str], dict[str, str] | None]:
     """The start and (when the event spans time) end of a slide, at the event's precision."""
     precision, start = event.precision, event.date
     last = event.end_date or start
@@ -205,29 +236,50 @@ def timelinejs_dates(event: Event) -> tuple[dict[str, str], dict[str, str] | Non
     return start_date, _timelinejs_date(end, precision, end_label)
 
 
-def _day_month_year(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def timelinejs_slide(event: Event, links: Links) -> dict:
-    """One TimelineJS slide; its text fields are HTML to TimelineJS, so user text is escaped."""
-    start_date, end_date = timelinejs_dates(event)
-    source = source_name(event)
+def _slide_report(report: Event, links: Links) -> str:
+    source = source_name(report)
     credit = f"{escape(source)}: " if source else ""
-    paragraphs = [
-        f"<p>{escape(event.text)}</p>",
-        f'<p>{credit}<a href="{escape(links.article_page(event))}">'
-        f"{escape(event.article.title)}</a>, {_day_month_year(event.article.published)}</p>",
-    ]
-    if note := event.correction_note:
+    return (
+        f'{credit}<a href="{escape(links.article_page(report))}">{escape(report.article.title)}'
+        f"</a>, {day_month_year(report.article.published)}"
+    )
+
+
+def timelinejs_slide(entry: EventGroup, links: Links) -> dict:
+    """One TimelineJS slide per timeline entry: the canonical report's sentence and date, then
+    who reported it. Its text fields are HTML to TimelineJS, so user text is escaped."""
+    start_date, end_date = timelinejs_dates(entry)
+    canonical = entry.canonical_report
+    reports = entry.reports
+    paragraphs = [f"<p>{escape(entry.text)}</p>"]
+    if len(reports) == 1:
+        paragraphs.append(f"<p>{_slide_report(reports[0], links)}</p>")
+    else:
+        sources = entry_source_names(entry)
+        paragraphs.append(
+            f"<p>Reported in {len(reports)} articles by {len(sources)} "
+            f"source{'s' if len(sources) != 1 else ''}, first by {escape(sources[0])}:</p>"
+        )
+        items = "".join(f"<li>{_slide_report(r, links)}</li>" for r in reports[:LISTED_REPORTS])
+        if len(reports) > LISTED_REPORTS:
+            items += f"<li>and {len(reports) - LISTED_REPORTS} more</li>"
+        paragraphs.append(f"<ul>{items}</ul>")
+    if entry.sources_disagree:
+        versions = "; ".join(
+            f"{escape(label)} ({escape(', '.join(names))})" for label, names in entry.date_versions
+        )
+        paragraphs.append(f"<p><strong>Sources disagree on the date:</strong> {versions}</p>")
+    if canonical is not None and (note := canonical.correction_note):
         paragraphs.append(f"<p><em>{escape(note)}</em></p>")
-    paragraphs.append(f'<p><a href="{escape(links.permalink(event))}">Link to this event</a></p>')
+    if canonical is not None:
+        link = escape(links.permalink(canonical))
+        paragraphs.append(f'<p><a href="{link}">Link to this event</a></p>')
     slide = {
-        "unique_id": f"event-{event.pk}",
+        "unique_id": f"entry-{entry.pk}",
         "start_date": start_date,
-        "display_date": event.date_label,
+        "display_date": entry.date_label,
         "text": {
-            "headline": escape(Truncator(event.text).words(14)),
+            "headline": escape(Truncator(entry.text).words(14)),
             "text": "".join(paragraphs),
         },
         "autolink": False,

@@ -23,12 +23,12 @@ from django.views.decorators.http import require_safe
 from timeline import selectors
 from timeline.exports import atom, ical, records
 from timeline.forms import TimelineFilterForm
-from timeline.models import Event, Story
+from timeline.models import Event, EventGroup, Story
 from timeline.selectors import TimelineFilters
 
 # Bump when an export's layout changes, so clients holding an ETag fetch the new layout.
-EXPORT_LAYOUT = "1"
-# Events fetched per round trip while a large export streams (and ids per entity query).
+EXPORT_LAYOUT = "2"
+# Rows fetched per round trip while a large export streams (and ids per entity query).
 CHUNK_SIZE = 1000
 
 
@@ -52,8 +52,15 @@ class Export:
         return urlsplit(f"//{self.host}").hostname or self.host
 
     def events(self) -> Iterable[Event]:
-        """Every matching event, fetched in chunks: a 100k-event story streams in bounded memory."""
+        """Every matching report, fetched in chunks: a 100k-event story streams in bounded
+        memory."""
         return selectors.story_export_events(
+            story=self.story, filters=self.filters, chunk_size=CHUNK_SIZE
+        )
+
+    def entries(self) -> Iterable[EventGroup]:
+        """Every matching timeline entry with its reports, as the page shows them, in chunks."""
+        return selectors.story_export_entries(
             story=self.story, filters=self.filters, chunk_size=CHUNK_SIZE
         )
 
@@ -91,14 +98,14 @@ def _json(export: Export) -> Iterable[str]:
 
 def _timelinejs(export: Export) -> Iterable[str]:
     head = {"title": records.timelinejs_title(export.story, export.links, export.query)}
-    slides = (records.timelinejs_slide(event, export.links) for event in export.events())
+    slides = (records.timelinejs_slide(entry, export.links) for entry in export.entries())
     return records.json_document(head, "events", slides)
 
 
 def _ics(export: Export) -> Iterable[bytes]:
     return ical.ical_chunks(
         story=export.story,
-        events=export.events(),
+        entries=export.entries(),
         links=export.links,
         host=export.host,
         query=export.query,
