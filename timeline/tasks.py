@@ -105,6 +105,19 @@ def _retry_or_give_up(
     enqueue(task_, run_after=retry_at, **kwargs, attempt=attempt + 1)
 
 
+def _retry_job(*, task_: Task, kwargs: dict, attempt: int, exc: BaseException) -> None:
+    """_retry_or_give_up for a task that works through a job: its record shows each attempt."""
+    job_id = kwargs["job_id"]
+    _retry_or_give_up(
+        task_=task_,
+        kwargs=kwargs,
+        attempt=attempt,
+        exc=exc,
+        record_retry=lambda error, at: services.job_retry(job_id=job_id, error=error, retry_at=at),
+        record_failure=lambda error: services.job_finish(job_id=job_id, error=error),
+    )
+
+
 # Payloads: an ArticleInput travels as a plain dict.
 
 
@@ -278,15 +291,11 @@ def reextract_articles(
                 error=f"“{article.title}”: {summary.error}" if summary.error else "",
             )
     except Exception as exc:
-        _retry_or_give_up(
+        _retry_job(
             task_=reextract_articles,
             kwargs={"job_id": job_id, "article_ids": article_ids},
             attempt=attempt,
             exc=exc,
-            record_retry=lambda error, at: services.job_retry(
-                job_id=job_id, error=error, retry_at=at
-            ),
-            record_failure=lambda error: services.job_finish(job_id=job_id, error=error),
         )
         raise
     job.refresh_from_db()
@@ -329,15 +338,11 @@ def group_story(context: TaskContext, *, job_id: int, story_id: int, attempt: in
         story = Story.objects.get(pk=story_id)
         summary = asdict(story_group_events(story=story))
     except Exception as exc:
-        _retry_or_give_up(
+        _retry_job(
             task_=group_story,
             kwargs={"job_id": job_id, "story_id": story_id},
             attempt=attempt,
             exc=exc,
-            record_retry=lambda error, at: services.job_retry(
-                job_id=job_id, error=error, retry_at=at
-            ),
-            record_failure=lambda error: services.job_finish(job_id=job_id, error=error),
         )
         raise
     services.job_advance(job_id=job_id, done=1, summary=summary)
