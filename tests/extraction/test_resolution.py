@@ -213,6 +213,14 @@ JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
             "2021-07-07",
             DAY,
         ),
+        # A future seen from a past "said", or a plan reported in the past, may lie either
+        # side of publication: the nearest day wins (5 July 2021 is a Monday).
+        ("Lawyers said they would appeal Friday's ruling.", JUL_5_2021, "2021-07-02", DAY),
+        ("The crew planned to leave Suez on Tuesday.", JUL_5_2021, "2021-07-06", DAY),
+        ("The crew planned a handover on Saturday.", JUL_5_2021, "2021-07-03", DAY),
+        # A fronted day dates the planning itself.
+        ("On Tuesday, the crew planned to leave Suez.", JUL_5_2021, "2021-06-29", DAY),
+        ("The bonds would be redeemed in three years.", JUL_5_2021, "2024", YEAR),
         (
             "All parties agreed on Sunday to adjourn the hearing.",
             datetime.date(2021, 6, 24),

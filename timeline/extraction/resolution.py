@@ -91,6 +91,8 @@ def _explain(context: Context, mention: Mention, reason: str, result: str) -> st
     weekday = WEEKDAY_NAMES[published.weekday()][:3]
     phrase = f"{context.preposition} {mention.text}" if context.preposition else mention.text
     tense = f", {context.tense} tense" if context.tense is not Tense.UNKNOWN else ""
+    if context.tense is Tense.PLAN:
+        tense = ", a plan reported in the past"
     return f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
 
 
@@ -536,6 +538,11 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             offset, reason = ahead, f"{name} of the coming days"
     elif context.tense is Tense.FUTURE:
         offset, reason = ahead, f"next {name}"
+    elif context.tense is Tense.PLAN:
+        # "planned to leave on Thursday": the plan may lie either side; the nearest wins.
+        offset = ahead if ahead < back else -back
+        reason = f"{name} nearest to publication"
+        confidence = 0.7
     elif _scheduled_present(mention, context):
         # "The vote is on Sunday", "el presidente viaja el jueves": news writes what is
         # scheduled in the present tense (Spanish, French and German report the past in
@@ -797,8 +804,10 @@ def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_in_offset(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     quantity = number_value(mention.get("num") or "")
-    if context.tense is not Tense.FUTURE or quantity is None or quantity != int(quantity):
-        # "finished in three weeks" measures time; only a future clause counts forward.
+    ahead = context.tense in (Tense.FUTURE, Tense.PLAN)
+    if not ahead or quantity is None or quantity != int(quantity):
+        # "finished in three weeks" measures time; only a clause that looks ahead ("will be",
+        # "would be redeemed in five years") counts forward.
         return _resolve_duration(mention, context)
     date, precision, value = _shift(context.published, unit, int(quantity))
     return _dated(

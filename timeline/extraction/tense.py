@@ -18,6 +18,9 @@ class Tense(str, Enum):
     PAST = "past"
     PRESENT = "present"
     FUTURE = "future"
+    # A plan or a future seen from the past ("planned to leave on Thursday", "said they would
+    # appeal Wednesday's ruling"): it may lie either side of publication; the nearest wins.
+    PLAN = "plan"
     UNKNOWN = "unknown"
 
     def __str__(self) -> str:
@@ -32,7 +35,7 @@ _CLAUSE_BREAKS = frozenset(
     + "after before when once if unless".split()
 )
 
-_FUTURE_WORDS = frozenset("will shall won't 'll upcoming would may might should".split())
+_FUTURE_WORDS = frozenset("will shall won't 'll upcoming may might should".split())
 _PAST_WORDS = frozenset(
     """said was were had did ago yesterday told met held came went took made gave began left won
     lost saw sent spoke wrote found brought bought sold paid fell rose struck led kept got became
@@ -94,9 +97,16 @@ class SentenceTenses:
         a = bisect.bisect_left(self._breaks, first_after)
         clause_end = self._breaks[a] if a < len(self._breaks) else len(self._starts)
         chosen = self._nearest(last_before, first_after, clause_start, clause_end)
+        if chosen is not None:
+            return self._markers[chosen]
+        chosen = self._nearest(last_before, first_after, -1, len(self._starts))
         if chosen is None:
-            chosen = self._nearest(last_before, first_after, -1, len(self._starts))
-        return Tense.UNKNOWN if chosen is None else self._markers[chosen]
+            return Tense.UNKNOWN
+        tense = self._markers[chosen]
+        if tense is Tense.PLAN and chosen >= first_after:
+            # "On Thursday, the team planned to leave": a fronted day dates the planning.
+            return Tense.PAST
+        return tense
 
     def _nearest(self, last_before: int, first_after: int, low: int, high: int) -> int | None:
         positions = self._marker_positions
@@ -196,6 +206,12 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif word in _INTENT_VERBS and nxt == "to":
             markers[i] = Tense.FUTURE
+        elif word == "planned" and prev not in _ADJECTIVE_LEADERS and prev not in ("be", "been"):
+            markers[i] = Tense.PLAN
+        elif word == "would":
+            markers[i] = Tense.PLAN  # the future of a past "said": ahead of then, not of now
+        elif word in ("was", "were") and nxt == "planning":
+            markers[i] = Tense.PLAN  # "were planning to drive ... on Monday"
         elif (
             word == "to"
             and nxt == "be"
