@@ -229,6 +229,7 @@ JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
         ),
         # "until" a date: a past verb does not push the limit into the past.
         ("The court adjourned the case until 11 July.", JUL_5_2021, "2021-07-11", DAY),
+        ("The agency extended its deadline until Tuesday.", JUL_5_2021, "2021-07-06", DAY),
         # "the coming weekend" on a weekday is this week's.
         ("Salvors hope to free the ship over the coming weekend.", MAR_25_2021, "2021-03-27", DAY),
         # Months and years count from the last date mentioned, of any precision.

@@ -129,8 +129,9 @@ def _resolve_safely(
         # A limit with no verb to go on is usually a deadline still ahead.
         tense = Tense.FUTURE
     elif before in ("until", "till") and tense is Tense.PAST:
-        # "adjourned the case until 11 July": the verb is past, the limit need not be.
-        tense = Tense.UNKNOWN
+        # "adjourned the case until 11 July", "extended its deadline until Tuesday": the verb
+        # is past, the limit it set may lie either side of publication.
+        tense = Tense.PLAN
     context = Context(
         published=published,
         tense=tense,

@@ -92,7 +92,7 @@ def _explain(context: Context, mention: Mention, reason: str, result: str) -> st
     phrase = f"{context.preposition} {mention.text}" if context.preposition else mention.text
     tense = f", {context.tense} tense" if context.tense is not Tense.UNKNOWN else ""
     if context.tense is Tense.PLAN:
-        tense = ", a plan reported in the past"
+        tense = ", a plan or limit set in the past"
     return f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
 
 
