@@ -230,6 +230,14 @@ JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
         # "until" a date: a past verb does not push the limit into the past.
         ("The court adjourned the case until 11 July.", JUL_5_2021, "2021-07-11", DAY),
         ("The agency extended its deadline until Tuesday.", JUL_5_2021, "2021-07-06", DAY),
+        (
+            "Lenders extended the credit line through January.",
+            datetime.date(2021, 10, 26),
+            "2022-01",
+            MONTH,
+        ),
+        # "effective" a date: an announced change takes effect ahead.
+        ("The board named a new chairman, effective March 1.", JUL_5_2021, "2022-03-01", DAY),
         # "the coming weekend" on a weekday is this week's.
         ("Salvors hope to free the ship over the coming weekend.", MAR_25_2021, "2021-03-27", DAY),
         # Months and years count from the last date mentioned, of any precision.

@@ -125,11 +125,14 @@ def _resolve_safely(
     table = language(base_language(lang))
     if before == "since" or (table is not None and before in table.since_words):
         tense = Tense.PAST
+    elif before == "effective":
+        # "a new pact effective June 1": an announced change takes effect ahead.
+        tense = Tense.FUTURE
     elif before in ("until", "till", "by") and tense is Tense.UNKNOWN:
         # A limit with no verb to go on is usually a deadline still ahead.
         tense = Tense.FUTURE
-    elif before in ("until", "till") and tense is Tense.PAST:
-        # "adjourned the case until 11 July", "extended its deadline until Tuesday": the verb
+    elif before in ("until", "till", "through") and tense is Tense.PAST:
+        # "adjourned the case until 11 July", "extended the loans through January": the verb
         # is past, the limit it set may lie either side of publication.
         tense = Tense.PLAN
     context = Context(
