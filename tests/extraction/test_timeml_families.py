@@ -122,6 +122,17 @@ def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
             [("March 4", "DATE", "2013-03-04"), ("noon", "TIME", "2013-03-04T12:00")],
         ),
         ("The offer expires at midnight.", WED, [("midnight", "TIME", "2013-03-20T24:00")]),
+        # The middle of a part of the day: on the day it names, else on the last day mentioned.
+        (
+            "Shares were up at mid-afternoon yesterday.",
+            WED,
+            [("mid-afternoon yesterday", "TIME", "2013-03-19TAF")],
+        ),
+        (
+            "On March 4, the strike was over by mid afternoon.",
+            WED,
+            [("March 4", "DATE", "2013-03-04"), ("mid afternoon", "TIME", "2013-03-04TAF")],
+        ),
     ],
 )
 def test_clock_times_on_the_twenty_four_hour_clock_and_in_words(sentence, published, expected):
@@ -245,6 +256,7 @@ def test_counts_growth_rates_and_statistics_are_not_timexes(sentence):
         ("Inspectors come once a year.", [("once a year", "SET", "P1Y")]),
         ("The ferry sails three times a week.", [("three times a week", "SET", "P1W")]),
         ("Orangemen march each July.", [("each July", "SET", "XXXX-07")]),
+        ("The company pays interest every quarter.", [("every quarter", "SET", "P1Q")]),
         ("He visits on Tuesdays.", [("Tuesdays", "SET", "XXXX-WXX-2")]),
         ("Flights leave on Tuesday nights.", [("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
     ],

@@ -228,6 +228,12 @@ PATTERNS: list[tuple[str, str]] = [
         "part-of-day",
         rf"\b(?P<rel>(?i:this|last)){_}(?P<part>(?i:morning|afternoon|evening|night))\b",
     ),
+    # "by mid-afternoon", "at mid-morning yesterday": the middle of a part of a named day.
+    (
+        "part-of-day",
+        rf"\b(?i:mid)(?:-|{_})?(?P<part>(?i:morning|afternoon|evening))\b"
+        rf"(?:{_}(?P<deictic>(?i:today|yesterday|tomorrow))\b)?",
+    ),
     (
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
@@ -357,7 +363,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "set",
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
-        rf"(?P<unit>(?i:days?|weeks?|months?|years?|hours?|minutes?|mornings?|evenings?|nights?"
+        rf"(?P<unit>(?i:days?|weeks?|months?|quarters?|years?|hours?|minutes?|mornings?|evenings?|nights?"
         rf"|weekends?)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))"
         r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|nightly|hourly)))\b",
     ),

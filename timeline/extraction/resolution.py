@@ -602,6 +602,16 @@ def _resolve_deictic(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_part_of_day(mention: Mention, context: Context) -> Resolution | None:
     rel = (mention.get("rel") or "").lower()
     part = (mention.get("part") or "").lower()
+    deictic = (mention.get("deictic") or "").lower()
+    if not rel:
+        # "mid-afternoon yesterday" names its day; a bare "by mid-afternoon" is on the last
+        # day mentioned, like a clock time.
+        if deictic:
+            date, reason = context.published + _DEICTIC_SHIFT[deictic] * DAY, f"{part} {deictic}"
+        else:
+            date = context.anchor or context.published
+            reason = f"{part} of the last day mentioned"
+        return _day_result(mention, context, date, reason, "deictic", 0.75)
     shift = -1 if rel == "last" and part in ("night", "evening") else 0
     date = context.published + shift * DAY
     reason = "the previous night" if shift else f"{part} of the publication day"
