@@ -122,6 +122,14 @@ def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
             [("March 4", "DATE", "2013-03-04"), ("noon", "TIME", "2013-03-04T12:00")],
         ),
         ("The offer expires at midnight.", WED, [("midnight", "TIME", "2013-03-20T24:00")]),
+        # Today's copy writes the clock without full stops; a decimal is no time of day.
+        (
+            "The blast came at 3pm local time.",
+            WED,
+            [("3pm local time", "TIME", "2013-03-20T15:00")],
+        ),
+        ("The raid began at 10.30am.", WED, [("10.30am", "TIME", "2013-03-20T10:30")]),
+        ("Shares fell 1.25 in the morning session.", WED, []),
         # The middle of a part of the day: on the day it names, else on the last day mentioned.
         (
             "Shares were up at mid-afternoon yesterday.",

@@ -202,8 +202,11 @@ PATTERNS: list[tuple[str, str]] = [
         # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday",
         # and the wires' 24-hour clock: "1400 GMT", "at 09:30 local time".
         "clock",
-        rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?{_0}"
-        rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
+        # Today's copy also writes "3pm", "8 am" and "10.30am".
+        rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])"
+        # A full stop before the minutes only with "am"/"pm": "rose 1.25 in the morning" is no time.
+        rf"(?:(?::|\.(?=\d\d{_0}[ap]\.?m\b))(?P<mi>[0-5]\d))?{_0}"
+        rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|[ap]m\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
         rf"|(?P<word>(?i:noon|midnight|midday))\b"
         rf"|(?<![\d:.,])(?P<h24>[01]\d|2[0-3])(?P<colon>:?)(?P<m24>[0-5]\d)(?![\d:]|[.,]\d))"
         rf"(?:{_}(?P<tz>{TIME_ZONE}|(?i:local{_}time))\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
