@@ -39,6 +39,8 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ),
         ("The move comes barely a month after the crash.", [("a month", "DURATION", "P1M")]),
         ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
+        # "in" a length after a past verb measures time; it counts forward only ahead.
+        ("The work was finished in three weeks.", [("three weeks", "DURATION", "P3W")]),
         ("It was the first time in years.", [("years", "DURATION", "PXY")]),
         ("The deal came after months of talks.", [("months", "DURATION", "PXM")]),
         ("Police arrived within hours of the attack.", [("hours", "DURATION", "PTXH")]),

@@ -342,7 +342,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "in-offset",
         rf"\b(?i:in){_}(?P<body>(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_}(?P<unit>{UNIT}))"
-        rf"\b(?:(?P<time>['\u2019]s{_}time|{_}time)\b)?",
+        rf"\b(?:(?P<time>['\u2019]s?{_}time|{_}time)\b)?",
     ),
     (
         "duration",
