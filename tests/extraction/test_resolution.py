@@ -51,9 +51,8 @@ def only_event(sentence: str, published: datetime.date, lang: str = "en"):
         ("Talks resume next week.", WED, "2022-03-14", WEEK),
         ("It happened three weeks ago.", WED, "2022-02-14", WEEK),
         ("The law will take effect in three weeks.", WED, "2022-03-28", WEEK),
-        # "in ... time" always counts forward; so does news's scheduled present.
+        # "in ... time" always counts forward.
         ("The trial opens in two weeks' time.", WED, "2022-03-21", WEEK),
-        ("The vote is in two weeks.", WED, "2022-03-21", WEEK),
         ("Sales fell last month.", WED, "2022-02", MONTH),
         ("Sales are up this month.", WED, "2022-03", MONTH),
         ("Sales will recover next month.", WED, "2022-04", MONTH),

@@ -10,6 +10,8 @@ from timeline.extraction.tense import clause_tense
     [
         # "next" looks ahead only before a time word: "next to the embassy" is a place.
         ("Dozens were killed next to the embassy on Friday.", "Friday", "past"),
+        # "last" after a modal is the verb, not "last week".
+        ("The lockdown will last until May 31.", "May 31", "future"),
         ("The ministers meet again next week, on Friday.", "Friday", "future"),
         # A participle after "be" is passive: the auxiliary's tense counts.
         ("The dividend will be paid Dec. 14.", "Dec. 14", "future"),

@@ -41,6 +41,7 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
         # "in" a length after a past verb measures time; it counts forward only ahead.
         ("The work was finished in three weeks.", [("three weeks", "DURATION", "P3W")]),
+        ("The strike is the first in 20 years.", [("20 years", "DURATION", "P20Y")]),
         ("It was the first time in years.", [("years", "DURATION", "PXY")]),
         ("The deal came after months of talks.", [("months", "DURATION", "PXM")]),
         ("Police arrived within hours of the attack.", [("hours", "DURATION", "PTXH")]),

@@ -814,8 +814,8 @@ def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_in_offset(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     quantity = number_value(mention.get("num") or "")
-    # "in two weeks' time" always counts forward; "is in two weeks" is news's scheduled present.
-    ahead = bool(mention.get("time")) or context.tense in (Tense.FUTURE, Tense.PLAN, Tense.PRESENT)
+    # "in two weeks' time" always counts forward ("the first in 20 years" measures time).
+    ahead = bool(mention.get("time")) or context.tense in (Tense.FUTURE, Tense.PLAN)
     if not ahead or quantity is None or quantity != int(quantity):
         # "finished in three weeks" measures time; only a clause that looks ahead ("will be",
         # "would be redeemed in five years") counts forward.

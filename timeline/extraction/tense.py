@@ -47,6 +47,8 @@ _NOT_PAST = frozenset(
     """need speed seed feed bleed breed proceed exceed succeed indeed hundred red bed shed
     wed bred fled sled naked wicked sacred kindred steed greed tweed heed weed deed""".split()
 )
+# Before these "last" is the verb ("will last until May"), not "last week".
+_VERB_LEADERS = frozenset("will would to may might could can should must 'll won't".split())
 # Only a present auxiliary makes "due"/"expected" look ahead; "had been due in April" is past.
 _PRESENT_AUXILIARIES = frozenset("is are am be 's".split())
 # A participle after these is passive ("will be paid Dec. 14"): the auxiliary's tense counts.
@@ -228,7 +230,9 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif i in markers:
             continue
-        elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or word == "last":
+        elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or (
+            word == "last" and prev not in _VERB_LEADERS
+        ):
             markers[i] = Tense.PAST
         elif (
             _looks_past(words[i])
