@@ -57,6 +57,7 @@ def only_event(sentence: str, published: datetime.date, lang: str = "en"):
         ("Sales are up this month.", WED, "2022-03", MONTH),
         ("Sales will recover next month.", WED, "2022-04", MONTH),
         ("Inflation rose earlier this month.", WED, "2022-03", MONTH),
+        ("Planting was delayed earlier in the year.", WED, "2022", YEAR),
         ("Profits doubled last year.", WED, "2021", YEAR),
         ("Profits will double next year.", WED, "2023", YEAR),
         # Month names: the year comes from the tense.

@@ -245,6 +245,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
+    # "earlier in the year": the current one, like "earlier this year".
+    (
+        "relative",
+        rf"\b(?P<pre>(?i:earlier|later)){_}(?i:in){_}(?P<rel>(?i:the)){_}"
+        rf"(?P<unit>(?i:week|month|year))\b(?!-)",
+    ),
     (
         "relative",
         rf"\b(?i:end|beginning|start|middle){_}(?i:of){_}"
