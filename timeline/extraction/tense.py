@@ -189,6 +189,8 @@ def _markers(words: list[str]) -> dict[int, Tense]:
     markers: dict[int, Tense] = {}
     lowered = [w.lower() for w in words]
     for i, word in enumerate(lowered):
+        if word not in _MARKER_WORDS and not word.endswith(_MARKER_ENDINGS):
+            continue  # most words: no branch below can mark them
         nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
         prev = lowered[i - 1] if i else ""
         if word in _FUTURE_WORDS or word.endswith("'ll") or (word == "next" and nxt in _TIME_WORDS):
@@ -228,8 +230,6 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             )
         ):
             markers[i] = Tense.FUTURE
-        elif i in markers:
-            continue
         elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or (
             word == "last" and prev not in _VERB_LEADERS
         ):
@@ -248,15 +248,30 @@ def _markers(words: list[str]) -> dict[int, Tense]:
     return _drop_consumed(markers, lowered)
 
 
+# Every word one of the branches of `_markers` can mark, besides the endings below: the
+# others are skipped at once.
+_MARKER_WORDS = (
+    _FUTURE_WORDS
+    | _FUTURE_ADJECTIVES
+    | _PLAN_PARTICIPLES
+    | _INTENT_VERBS
+    | _PAST_WORDS
+    | _PRESENT_WORDS
+    | frozenset("next as planned would was were to last".split())
+)
+_MARKER_ENDINGS = ("ed", "'ll")
+
+
 def _looks_past(word: str) -> bool:
     return len(word) > 4 and word.islower() and word.endswith("ed") and word not in _NOT_PAST
 
 
 def _drop_consumed(markers: dict[int, Tense], words: list[str]) -> dict[int, Tense]:
     # "is set to", "to be held": the participle inside a future phrase is not a past marker.
-    for i, word in enumerate(words):
+    for i in sorted(markers):
         if markers.get(i) is not Tense.FUTURE:
-            continue
+            continue  # not a future marker, or dropped by an earlier one
+        word = words[i]
         if word == "to" and i + 2 < len(words):
             markers.pop(i + 2, None)
         elif word in _FUTURE_ADJECTIVES and i:
