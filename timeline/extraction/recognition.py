@@ -70,7 +70,9 @@ NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 NUMBER = (
     # (?<!,\d{3},): a grouped number is not retried from inside itself, which made long
     # "1,000,000,..." runs quadratic; such a retry could only find what the first try found.
-    rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}(?:\.\d{{1,3}})?"
+    # At most six groups (a quintillion): a bounded repeat keeps every match short, so the
+    # scanner never has to search a long run of digits and commas in full.
+    rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}}){{1,6}}|\d{{1,6}}(?:\.\d{{1,3}})?"
     rf"|(?i:(?:{_TENS})(?:[-\s](?:{_UNITS_WORDS}))?"
     rf"|a{_}couple{_}of|a{_}few|a{_}hundred|couple{_}of|several|few"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"

@@ -612,7 +612,10 @@ def _windowed(
 # Windows closer than this are searched as one range: a few more positions tried in C cost
 # less than another round of the Python loop. Dense triggers so become a plain scan.
 _MERGE_GAP = 32
-_SHORT_RANGE = 64
+# Up to this length a range is searched by trying only its word-boundary starts: patterns
+# with a long reach back (a duration's "the next nearly two and a half years") open windows
+# of a hundred characters or more, most of whose positions cannot start a match.
+_SHORT_RANGE = 256
 
 
 def _merged(occurrences: list[tuple[int, int]], back: int) -> Iterator[tuple[int, int]]:
