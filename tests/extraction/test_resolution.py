@@ -5,7 +5,9 @@ import datetime
 import pytest
 
 from timeline.extraction import Precision, extract
-from timeline.extraction.tense import clause_tense
+from timeline.extraction.recognition import find_mentions
+from timeline.extraction.resolution import ANCHOR_FREE_KINDS, Context, resolve
+from timeline.extraction.tense import Tense, clause_tense
 
 WED = datetime.date(2022, 3, 9)  # a Wednesday, like the seed article
 FRI = datetime.date(2022, 3, 11)
@@ -448,3 +450,29 @@ def test_a_range_written_with_a_word_is_two_timexes_and_one_event(
     assert [(t.text, t.value) for t in result.timexes] == parts
     [event] = result.events
     assert (event.date.isoformat(), event.end_date.isoformat()) == (start, end)
+
+
+# One expression of every kind the pipeline's memo resolves without the anchors.
+ANCHOR_FREE_TEXT = (
+    "On 2022-03-09 and 3/9/2022, on 9 March and March 9, on 12-13 April, from May to July, "
+    "between 2019 and 2021, in March 2021, in June, in 2009, in the 1990s, in the first half "
+    "of 2009, in spring 2021, the plant will reopen in three weeks, for two years, every week, "
+    "now, at Christmas, in the 20th century, by year-end, in recent months, and yesterday."
+)
+
+
+@pytest.mark.parametrize("tense", list(Tense))
+def test_anchor_free_kinds_never_read_the_anchors(tense):
+    mentions = find_mentions(ANCHOR_FREE_TEXT)
+    assert {m.kind for m in mentions} >= ANCHOR_FREE_KINDS
+    plain = Context(published=WED, tense=tense)
+    anchored = Context(
+        published=WED,
+        tense=tense,
+        anchor=datetime.date(2019, 7, 1),
+        period_anchor=datetime.date(2018, 1, 1),
+        quarter_anchor=datetime.date(2017, 4, 1),
+    )
+    for mention in mentions:
+        if mention.kind in ANCHOR_FREE_KINDS:
+            assert resolve(mention, plain) == resolve(mention, anchored), mention

@@ -11,7 +11,7 @@ import re
 from .events import make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
-from .resolution import Context, Resolution, resolve
+from .resolution import ANCHOR_FREE_KINDS, Context, Resolution, resolve
 from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
@@ -72,7 +72,7 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
             mention.text,
             tuple(mention.fields.items()),
             tense,
-            anchors,
+            None if mention.kind in ANCHOR_FREE_KINDS else anchors,
             before,
             after,
         )

@@ -441,16 +441,28 @@ def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> li
     base = base_language(lang)
     language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
     index = None if full_scan else TriggerIndex(text, _all_patterns(base))
-    candidates = list(_language_candidates(text, base, index)) if language_patterns else []
-    candidates += [m for m in _candidates(text, index) if _is_plausible(text, m)]
+    # (start, end, kind, match) of every candidate; the language's own (already a Mention,
+    # vetted by `translate`) have no kind here and need no plausibility check.
+    candidates: list[tuple] = []
+    if language_patterns:
+        candidates += [(m.start, m.end, "", m) for m in _language_candidates(text, base, index)]
+    candidates += _candidates(text, index)
     # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
-    candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
+    # A candidate becomes a Mention, and is checked for plausibility, only once no longer one
+    # holds its place: the same choice as checking them all first, for less work.
+    candidates.sort(key=_by_length_then_start)
     claimed = bytearray(len(text))
     chosen: list[Mention] = []
-    for mention in candidates:
-        if any(claimed[mention.start : mention.end]):
+    for start, end, kind, found in candidates:
+        if claimed.find(1, start, end) >= 0:
             continue
-        claimed[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        if kind:
+            mention = _mention(text, kind, found, start, end)
+            if not _is_plausible(text, mention):
+                continue
+        else:
+            mention = found
+        claimed[start:end] = b"\x01" * (end - start)
         chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
     return [_with_edge(text, m) for m in chosen]
@@ -478,18 +490,34 @@ def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
     return pattern.finditer(text) if index is None else finditer(pattern, index)
 
 
-def _candidates(text: str, index: TriggerIndex | None = None) -> Iterator[Mention]:
+def _by_length_then_start(candidate: tuple) -> tuple[int, int]:
+    return candidate[0] - candidate[1], candidate[0]
+
+
+def _candidates(text: str, index: TriggerIndex | None = None) -> list[tuple]:
+    """(start, end, kind, match) of every match of every pattern, in pattern order."""
+    found: list[tuple] = []
     for kind, pattern in _COMPILED:
-        for match in _matches(pattern, text, index):
-            start, end = match.span("body") if "body" in pattern.groupindex else match.span()
-            if start == end:
-                continue
-            fields = {k: v for k, v in match.groupdict().items() if v is not None}
-            parts = ()
-            if fields.get("conj"):
-                # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
-                parts = (match.span("p1"), match.span("p2"))
-            yield Mention(start, end, text[start:end], kind, fields, parts)
+        if "body" in pattern.groupindex:
+            for match in _matches(pattern, text, index):
+                start, end = match.span("body")
+                if start != end:
+                    found.append((start, end, kind, match))
+        else:
+            for match in _matches(pattern, text, index):
+                start, end = match.span()
+                if start != end:
+                    found.append((start, end, kind, match))
+    return found
+
+
+def _mention(text: str, kind: str, match: re.Match[str], start: int, end: int) -> Mention:
+    fields = {k: v for k, v in match.groupdict().items() if v is not None}
+    parts = ()
+    if fields.get("conj"):
+        # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
+        parts = (match.span("p1"), match.span("p2"))
+    return Mention(start, end, text[start:end], kind, fields, parts)
 
 
 def _language_candidates(

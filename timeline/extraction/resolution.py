@@ -1080,6 +1080,14 @@ def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
     )
 
 
+# The kinds whose resolution never reads the context's anchors (the last dates mentioned):
+# the pipeline's memo of resolutions leaves the anchors out of their key. A test checks it.
+ANCHOR_FREE_KINDS = frozenset(
+    """iso numeric day-month month-day day-range month-range year-range month-year month year
+    decade half season in-offset duration set vague holiday century year-end vague-period
+    deictic""".split()
+)
+
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "iso": _resolve_iso,
     "numeric": _resolve_numeric,
