@@ -1,8 +1,12 @@
 """Recognition finds the right spans and rejects look-alikes."""
 
-import pytest
+import re
 
-from timeline.extraction.recognition import find_mentions
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.extraction.recognition import find_mentions, previous_word
 
 
 def spans(text: str) -> list[str]:
@@ -130,3 +134,36 @@ def test_a_range_mention_knows_its_two_ends():
     text = "Shares were sold between 1985 and 1987."
     [mention] = find_mentions(text)
     assert [text[a:b] for a, b in mention.parts] == ["1985", "1987"]
+
+
+# The definition `previous_word` implements by hand: a run of ASCII letters, then at most
+# three characters that are neither letters nor line breaks, up to the position (or, as `$`
+# has it, up to a line break just before it); searched within 40 characters.
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+
+
+def _reference_previous_word(text: str, start: int, skip: int = 0) -> str:
+    end = start
+    match = None
+    for _step in range(skip + 1):
+        match = _WORD_BEFORE.search(text, max(0, end - 40), end)
+        if match is None:
+            return ""
+        end = match.start()
+    return match.group(1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Bc", "xyz", " ", "  ", ".", ",", "\n", "\r", "9", "é", "-"]),
+        max_size=40,
+    ).map("".join),
+    cut=st.integers(min_value=0, max_value=200),
+    skip=st.integers(min_value=0, max_value=2),
+)
+def test_previous_word_is_the_run_of_letters_before_the_position(text, cut, skip):
+    start = min(cut, len(text))
+    expected = _reference_previous_word(text, start, skip)
+    assert previous_word(text, start, skip, lower=False) == expected
+    assert previous_word(text, start, skip) == expected.lower()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.extraction import recognition, scanning
+from timeline.extraction import scanning
 from timeline.extraction.languages import compiled_patterns, language
 from timeline.extraction.recognition import _COMPILED, find_mentions
 from timeline.extraction.vocabulary import HOLIDAYS, MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
@@ -166,21 +166,6 @@ def test_a_match_longer_than_the_capped_width_is_found_across_a_long_run():
     assert len(index.long_runs(plan)) == 2
     assert trigger_scan(grouped, index) == full_scan(grouped, text)
     assert [m.start() for m in grouped.finditer(text)] == [0, text.index("5,000")]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(["May", "x", "ab", " ", "  ", "\n", "\r", "1", ",", "."]))
-    .map("".join)
-    .filter(bool),
-    data=st.data(),
-)
-def test_the_word_before_a_position_is_read_as_the_plain_search_reads_it(text, data):
-    end = data.draw(st.integers(0, len(text)))
-    pos = data.draw(st.integers(0, end))
-    plain = recognition._PREVIOUS_WORDS.search(text, pos, end)
-    fast = recognition._last_word(text, pos, end)
-    assert (plain and (plain.span(), plain.group(1))) == (fast and (fast.span(), fast.group(1)))
 
 
 @pytest.mark.parametrize(

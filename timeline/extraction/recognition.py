@@ -420,8 +420,6 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
-_PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
-_PREVIOUS_WORD_START = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
 _SENTENCE_OPENING = re.compile(r"(?:^|[\r\n]|[.!?][\"'\u201d\u2019)]?[^\S\r\n]{1,3})[\"'\u201c(]?$")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
@@ -543,23 +541,37 @@ def _language_candidates(
 
 
 def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -> str:
-    """The word before `start`, skipping `skip` further words back."""
-    end = start
-    for _step in range(skip + 1):
-        match = _last_word(text, max(0, end - 40), end)
-        if match is None:
-            return ""
-        end = match.start()
-    return match.group(1).lower() if lower else match.group(1)
+    """The word before `start`, skipping `skip` further words back.
 
-
-def _last_word(text: str, pos: int, end: int) -> re.Match[str] | None:
-    """`_PREVIOUS_WORDS.search(text, pos, end)`, without retrying from inside every word.
-
-    Its match starts where the last run of letters starts (cut at `pos`); the look-behind
-    finds that start directly, and only a run cut at `pos` needs the match at `pos`.
+    A word is a run of ASCII letters followed by at most three other characters, no line
+    break among them, up to `start` or up to a line break just before it; it is looked for
+    within 40 characters (and cut there).
     """
-    return _PREVIOUS_WORD_START.search(text, pos, end) or _PREVIOUS_WORDS.match(text, pos, end)
+    end = start
+    word_start = word_end = 0
+    for _step in range(skip + 1):
+        pos = end - 40 if end > 40 else 0
+        if end > pos and text[end - 1] == "\n":
+            end -= 1
+        i = end
+        while True:
+            if i <= pos:
+                return ""
+            char = text[i - 1]
+            if char in _ASCII_LETTERS:
+                break
+            if end - i >= 3 or char == "\n" or char == "\r":
+                return ""
+            i -= 1
+        word_end = i
+        while i > pos and text[i - 1] in _ASCII_LETTERS:
+            i -= 1
+        word_start = end = i
+    word = text[word_start:word_end]
+    return word.lower() if lower else word
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def next_word(text: str, end: int) -> str:
