@@ -5,9 +5,11 @@ import datetime
 import pytest
 
 from timeline.extraction import Precision, extract
+from timeline.extraction.periods import parse_absolute
 from timeline.extraction.recognition import find_mentions
 from timeline.extraction.resolution import ANCHOR_FREE_KINDS, Context, resolve
 from timeline.extraction.tense import Tense, clause_tense
+from timeline.extraction.vocabulary import MONTH_NAMES
 
 WED = datetime.date(2022, 3, 9)  # a Wednesday, like the seed article
 FRI = datetime.date(2022, 3, 11)
@@ -476,3 +478,33 @@ def test_anchor_free_kinds_never_read_the_anchors(tense):
     for mention in mentions:
         if mention.kind in ANCHOR_FREE_KINDS:
             assert resolve(mention, plain) == resolve(mention, anchored), mention
+
+
+@pytest.mark.parametrize("year", [None, 1500, 1899, 1996, 2000, 2024, 2099])
+def test_dates_built_from_their_parts_are_read_as_dateparser_reads_them(year):
+    parts = ("day", "month", "year") if year else ("day", "month")
+    leap_year_spring = datetime.date(2024, 3, 9)  # so a year-less February 29 has a year
+    for name in MONTH_NAMES:
+        for day in (1, 9, 28, 29, 30, 31):
+            written = f"{day} {name}" + (f" {year}" if year else "")
+            expected = parse_absolute(written, parts)
+            found = extract(f"It happened on {written}.", published=leap_year_spring).timexes
+            if expected is None:
+                assert found == [], written
+            elif year:
+                assert found[0].value == expected.isoformat(), written
+            else:
+                assert found[0].value[5:] == expected.isoformat()[5:], written
+        month_year = f"{name} {year or 1999}"
+        expected = parse_absolute(month_year, ("month", "year"))
+        found = extract(f"It happened in {month_year}.", published=WED).timexes
+        assert found[0].value == expected.isoformat()[:7], month_year
+
+
+@pytest.mark.parametrize(
+    "iso", ["2022-03-09", "1999-12-31", "2024-02-29", "2023-02-29", "2022-13-01", "0000-01-01"]
+)
+def test_iso_dates_are_read_as_dateparser_reads_them(iso):
+    expected = parse_absolute(iso, ("day", "month", "year"))
+    found = [t.value for t in extract(f"Filed {iso} in Rome.", published=WED).timexes]
+    assert found == ([expected.isoformat()] if expected else [])

@@ -1,9 +1,11 @@
 """Turn a recognised expression into a TIMEX3 value and, when it names a period, a date.
 
-Absolute dates go through dateparser (see `periods.parse_absolute`). Relative ones (weekdays,
-"yesterday", "last month", "three weeks ago", year-less "February 24") are anchored here by
-hand, because they depend on the publication date and the tense of the sentence, which
-dateparser cannot see.
+Absolute dates whose parts the patterns have read (day, month name, year) are built as
+calendar dates directly, as dateparser would read them (tests check the two agree); numeric
+dates, whose order is the locale's, and whatever makes no valid date go through dateparser
+(see `periods.parse_absolute`). Relative ones (weekdays, "yesterday", "last month", "three
+weeks ago", year-less "February 24") are anchored here by hand, because they depend on the
+publication date and the tense of the sentence, which dateparser cannot see.
 """
 
 from __future__ import annotations
@@ -162,6 +164,13 @@ def _relative_year(word: str | None, published: datetime.date) -> int | None:
     return None if shift is None else published.year + shift
 
 
+def _calendar_date(year: str | None, month: str | None, day: str | None) -> datetime.date | None:
+    """The date of three digit strings, or None when they make no valid date."""
+    if not (year and month and day and year.isdigit() and month.isdigit() and day.isdigit()):
+        return None
+    return safe_date(int(year), int(month), int(day))
+
+
 def _month_number(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
@@ -170,7 +179,11 @@ def _month_number(name: str) -> int:
 
 
 def _resolve_iso(mention: Mention, context: Context) -> Resolution | None:
-    date = parse_absolute(mention.text, ("day", "month", "year"))
+    # The pattern has read the parts: a valid date is built directly (dateparser reads it the
+    # same, checked over the calendar); anything else goes to dateparser as it is written.
+    date = _calendar_date(mention.get("y"), mention.get("m"), mention.get("d")) or parse_absolute(
+        mention.text, ("day", "month", "year")
+    )
     if date is None:
         return None
     return _absolute(mention, context, date, "ISO date")
@@ -201,8 +214,11 @@ def _resolve_day_and_month(mention: Mention, context: Context) -> Resolution | N
     month = _month_number(mention.get("mon") or "")
     day_text = (mention.get("d") or "").rstrip("stndrh")
     year = _year(mention.get("y"))
-    text = f"{day_text} {MONTH_NAMES[month - 1]}" + (f" {year}" if year else "")
-    parsed = parse_absolute(text, ("day", "month", "year") if year else ("day", "month"))
+    # A year-less date is read in a leap year, as parse_absolute reads it ("February 29").
+    parsed = safe_date(year or 2000, month, int(day_text)) if day_text.isdigit() else None
+    if parsed is None:
+        text = f"{day_text} {MONTH_NAMES[month - 1]}" + (f" {year}" if year else "")
+        parsed = parse_absolute(text, ("day", "month", "year") if year else ("day", "month"))
     if parsed is None:
         return None
     if year:
@@ -313,7 +329,9 @@ def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None
 def _resolve_month_year(mention: Mention, context: Context) -> Resolution | None:
     month = _month_number(mention.get("mon") or "")
     year = _year(mention.get("y")) or 0
-    parsed = parse_absolute(f"{MONTH_NAMES[month - 1]} {year}", ("month", "year"))
+    parsed = safe_date(year, month, 1) or parse_absolute(
+        f"{MONTH_NAMES[month - 1]} {year}", ("month", "year")
+    )
     if parsed is None:
         return None
     return _month_result(mention, context, parsed.year, parsed.month, "month and year", 0.95)
