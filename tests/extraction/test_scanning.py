@@ -183,3 +183,13 @@ def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_its_first_le
     plan = scanning.plan_for(re.compile(pattern))
     assert plan is not None
     assert (plan.starts and plan.starts.pattern) == starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    token=st.text(alphabet="abcdeilmnorstuvyz", max_size=14),
+    lang=st.sampled_from(["en", "fr", "de", "es"]),
+)
+def test_the_trigger_words_inside_a_word_are_all_those_it_contains(token, lang):
+    words = scanning._words_of(all_patterns(lang))
+    assert set(words.inside(token)) == {w for w in words.words if w in token}

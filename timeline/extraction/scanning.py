@@ -420,14 +420,29 @@ class _TriggerWords:
     words: frozenset[str]
     # A run of letters -> the trigger words inside it. Bounded: cleared when full.
     held: dict[str, tuple[str, ...]]
+    # The words of two letters or more by their first two letters; the one-letter words.
+    by_start: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    letters: tuple[str, ...] = ()
 
     def inside(self, token: str) -> tuple[str, ...]:
         held = self.held.get(token)
         if held is None:
             if len(self.held) >= _HELD_LIMIT:
                 self.held.clear()
-            held = self.held[token] = tuple(w for w in self.words if w in token)
+            held = self.held[token] = self._find(token)
         return held
+
+    def _find(self, token: str) -> tuple[str, ...]:
+        """The trigger words inside `token`: looked up by the two letters at each position
+        rather than tried one by one."""
+        found = [w for w in self.letters if w in token]
+        by_start = self.by_start
+        starts_with = token.startswith
+        for i in range(len(token) - 1):
+            words = by_start.get(token[i : i + 2])
+            if words:
+                found += [w for w in words if starts_with(w, i)]
+        return tuple(set(found))
 
 
 _HELD_LIMIT = 20_000
@@ -435,7 +450,12 @@ _HELD_LIMIT = 20_000
 
 @cache
 def _trigger_words(words: frozenset[str]) -> _TriggerWords:
-    return _TriggerWords(words, {})
+    by_start: dict[str, list[str]] = {}
+    for word in sorted(words):
+        if len(word) >= 2:
+            by_start.setdefault(word[:2], []).append(word)
+    letters = tuple(sorted(w for w in words if len(w) == 1))
+    return _TriggerWords(words, {}, {k: tuple(v) for k, v in by_start.items()}, letters)
 
 
 # The characters that case-insensitive matching takes for an ASCII letter besides its two
