@@ -53,15 +53,20 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     # same setting is resolved once). Both are pure functions of their keys.
     tenses: dict[str, SentenceTenses] = {}
     resolutions: dict[tuple, Resolution | None] = {}
+    sentence: Sentence | None = None
+    tenses_of: SentenceTenses | None = None
     for mention in find_mentions(text, lang):
-        sentence = sentence_at(mention.start)
+        # Expressions come in order: most share the previous one's sentence.
+        if sentence is None or not (sentence.start <= mention.start < sentence.end):
+            sentence = sentence_at(mention.start)
+            if sentence is not None:
+                tenses_of = tenses.get(sentence.text)
+                if tenses_of is None:
+                    if len(tenses) >= _MEMO_LIMIT:
+                        tenses.clear()
+                    tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
         tense = Tense.UNKNOWN
-        if sentence is not None:
-            tenses_of = tenses.get(sentence.text)
-            if tenses_of is None:
-                if len(tenses) >= _MEMO_LIMIT:
-                    tenses.clear()
-                tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
+        if sentence is not None and tenses_of is not None:
             offset = mention.start - sentence.start
             tense = tenses_of.tense_at(offset, offset + len(mention.text))
         anchors = (anchor, period_anchor, quarter_anchor)

@@ -445,13 +445,17 @@ def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> li
     if language_patterns:
         candidates += [(m.start, m.end, "", m) for m in _language_candidates(text, base, index)]
     candidates += _candidates(text, index)
-    # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
+    # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins:
+    # sorted by (minus length, start, order found), which no two candidates share.
     # A candidate becomes a Mention, and is checked for plausibility, only once no longer one
     # holds its place: the same choice as checking them all first, for less work.
-    candidates.sort(key=_by_length_then_start)
+    order = sorted(
+        (start - end, start, number) for number, (start, end, _k, _f) in enumerate(candidates)
+    )
     claimed = bytearray(len(text))
     chosen: list[Mention] = []
-    for start, end, kind, found in candidates:
+    for _minus_length, _start, number in order:
+        start, end, kind, found = candidates[number]
         if claimed.find(1, start, end) >= 0:
             continue
         if kind:
@@ -486,10 +490,6 @@ def _with_edge(text: str, mention: Mention) -> Mention:
 
 def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
     return pattern.finditer(text) if index is None else finditer(pattern, index)
-
-
-def _by_length_then_start(candidate: tuple) -> tuple[int, int]:
-    return candidate[0] - candidate[1], candidate[0]
 
 
 def _candidates(text: str, index: TriggerIndex | None = None) -> list[tuple]:
