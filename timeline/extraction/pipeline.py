@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import gc
 import logging
 import re
 
@@ -30,6 +31,20 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     "es", "fr" and "de" (or a regional variant), adds that language's expressions and tense
     markers (see languages.py).
     """
+    # Extraction makes no reference cycles, only long lists of results: the cycle collector
+    # would walk them again and again (a fifth of the time on a dense 1 MB text). It is
+    # paused while they are built, and left as it was found.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _extract(text, published, lang)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if isinstance(published, datetime.datetime):
