@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timeline.extraction import recognition
 from timeline.extraction.recognition import find_mentions, previous_word
 
 
@@ -167,3 +168,36 @@ def test_previous_word_is_the_run_of_letters_before_the_position(text, cut, skip
     expected = _reference_previous_word(text, start, skip)
     assert previous_word(text, start, skip, lower=False) == expected
     assert previous_word(text, start, skip) == expected.lower()
+
+
+# The number words as one plain list, in the order `recognition.NUMBER` keeps within each
+# of its first-letter groups.
+_PLAIN_NUMBER_WORDS = re.compile(
+    r"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|a[^\S\r\n]{1,3}couple[^\S\r\n]{1,3}of|a[^\S\r\n]{1,3}few|a[^\S\r\n]{1,3}hundred"
+    r"|couple[^\S\r\n]{1,3}of|several|few"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|hundred|an|a)"
+)
+_NUMBER_PIECES = (
+    "twenty thirty forty fifty sixty seventy eighty ninety one two three four five six seven "
+    "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+    "nineteen a an few couple of several hundred Twenty FEW \u017fix \u017feven x"
+).split()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_NUMBER_PIECES), st.sampled_from(["", " ", "-", "  ", "\n"])),
+        min_size=1,
+        max_size=4,
+    ).map(lambda pieces: "".join(word + gap for word, gap in pieces))
+)
+def test_number_words_grouped_by_first_letter_match_as_the_plain_list(text):
+    number = re.compile(recognition.NUMBER)
+    for start in range(len(text)):
+        plain = _PLAIN_NUMBER_WORDS.match(text, start)
+        grouped = number.match(text, start)
+        assert (plain and plain.span()) == (grouped and grouped.span()), (text, start)

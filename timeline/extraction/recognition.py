@@ -66,6 +66,7 @@ SPOKEN_YEAR = (
     rf"|two{_}thousand(?:{_}(?:and{_})?(?:{_UNITS_WORDS}))?\b)"
 )
 ANY_YEAR = rf"(?:{YEAR}|{SPOKEN_YEAR})"
+_TENS_UNIT = rf"(?:[-\s](?:{_UNITS_WORDS}))?"  # "twenty[-one]"
 NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 NUMBER = (
     # (?<!,\d{3},): a grouped number is not retried from inside itself, which made long
@@ -73,10 +74,18 @@ NUMBER = (
     # At most six groups (a quintillion): a bounded repeat keeps every match short, so the
     # scanner never has to search a long run of digits and commas in full.
     rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}}){{1,6}}|\d{{1,6}}(?:\.\d{{1,3}})?"
-    rf"|(?i:(?:{_TENS})(?:[-\s](?:{_UNITS_WORDS}))?"
-    rf"|a{_}couple{_}of|a{_}few|a{_}hundred|couple{_}of|several|few"
-    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-    rf"|one|two|three|four|five|six|seven|eight|nine|ten|hundred|an|a))"
+    # The number words, grouped by first letter so that an attempt at a word tries only the
+    # few that can start there (case-insensitive alternatives get no quick first-letter
+    # test from the regex engine). Within a group they keep the order of the plain list,
+    # "twenty[-one]|thirty|... a couple of|a few|a hundred|couple of|several|few|eleven|
+    # ...|nineteen|one|...|ten|hundred|an|a", so the same alternative wins.
+    rf"|(?i:t(?:(?:wenty|hirty){_TENS_UNIT}|welve|hirteen|wo|hree|en)"
+    rf"|f(?:(?:orty|ifty){_TENS_UNIT}|ew|ourteen|ifteen|our|ive)"
+    rf"|s(?:(?:ixty|eventy){_TENS_UNIT}|everal|ixteen|eventeen|ix|even)"
+    rf"|e(?:ighty{_TENS_UNIT}|leven|ighteen|ight)"
+    rf"|n(?:inety{_TENS_UNIT}|ineteen|ine)"
+    rf"|a(?:{_}couple{_}of|{_}few|{_}hundred|n|)"
+    rf"|couple{_}of|one|hundred))"
 )
 # "second" alone is left out on purpose: "a second term" is an ordinal, not a duration.
 UNIT = _words(
