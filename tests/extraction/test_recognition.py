@@ -1,8 +1,13 @@
 """Recognition finds the right spans and rejects look-alikes."""
 
-import pytest
+import re
 
-from timeline.extraction.recognition import find_mentions
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.extraction import recognition
+from timeline.extraction.recognition import find_mentions, previous_word
 
 
 def spans(text: str) -> list[str]:
@@ -130,3 +135,69 @@ def test_a_range_mention_knows_its_two_ends():
     text = "Shares were sold between 1985 and 1987."
     [mention] = find_mentions(text)
     assert [text[a:b] for a, b in mention.parts] == ["1985", "1987"]
+
+
+# The definition `previous_word` implements by hand: a run of ASCII letters, then at most
+# three characters that are neither letters nor line breaks, up to the position (or, as `$`
+# has it, up to a line break just before it); searched within 40 characters.
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
+
+
+def _reference_previous_word(text: str, start: int, skip: int = 0) -> str:
+    end = start
+    match = None
+    for _step in range(skip + 1):
+        match = _WORD_BEFORE.search(text, max(0, end - 40), end)
+        if match is None:
+            return ""
+        end = match.start()
+    return match.group(1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Bc", "xyz", " ", "  ", ".", ",", "\n", "\r", "9", "é", "-"]),
+        max_size=40,
+    ).map("".join),
+    cut=st.integers(min_value=0, max_value=200),
+    skip=st.integers(min_value=0, max_value=2),
+)
+def test_previous_word_is_the_run_of_letters_before_the_position(text, cut, skip):
+    start = min(cut, len(text))
+    expected = _reference_previous_word(text, start, skip)
+    assert previous_word(text, start, skip, lower=False) == expected
+    assert previous_word(text, start, skip) == expected.lower()
+
+
+# The number words as one plain list, in the order `recognition.NUMBER` keeps within each
+# of its first-letter groups.
+_PLAIN_NUMBER_WORDS = re.compile(
+    r"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|a[^\S\r\n]{1,3}couple[^\S\r\n]{1,3}of|a[^\S\r\n]{1,3}few|a[^\S\r\n]{1,3}hundred"
+    r"|couple[^\S\r\n]{1,3}of|several|few"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|hundred|an|a)"
+)
+_NUMBER_PIECES = (
+    "twenty thirty forty fifty sixty seventy eighty ninety one two three four five six seven "
+    "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+    "nineteen a an few couple of several hundred Twenty FEW \u017fix \u017feven x"
+).split()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_NUMBER_PIECES), st.sampled_from(["", " ", "-", "  ", "\n"])),
+        min_size=1,
+        max_size=4,
+    ).map(lambda pieces: "".join(word + gap for word, gap in pieces))
+)
+def test_number_words_grouped_by_first_letter_match_as_the_plain_list(text):
+    number = re.compile(recognition.NUMBER)
+    for start in range(len(text)):
+        plain = _PLAIN_NUMBER_WORDS.match(text, start)
+        grouped = number.match(text, start)
+        assert (plain and plain.span()) == (grouped and grouped.span()), (text, start)

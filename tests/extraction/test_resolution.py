@@ -5,7 +5,11 @@ import datetime
 import pytest
 
 from timeline.extraction import Precision, extract
-from timeline.extraction.tense import clause_tense
+from timeline.extraction.periods import parse_absolute
+from timeline.extraction.recognition import find_mentions
+from timeline.extraction.resolution import ANCHOR_FREE_KINDS, Context, resolve
+from timeline.extraction.tense import Tense, clause_tense
+from timeline.extraction.vocabulary import MONTH_NAMES
 
 WED = datetime.date(2022, 3, 9)  # a Wednesday, like the seed article
 FRI = datetime.date(2022, 3, 11)
@@ -51,10 +55,13 @@ def only_event(sentence: str, published: datetime.date, lang: str = "en"):
         ("Talks resume next week.", WED, "2022-03-14", WEEK),
         ("It happened three weeks ago.", WED, "2022-02-14", WEEK),
         ("The law will take effect in three weeks.", WED, "2022-03-28", WEEK),
+        # "in ... time" always counts forward.
+        ("The trial opens in two weeks' time.", WED, "2022-03-21", WEEK),
         ("Sales fell last month.", WED, "2022-02", MONTH),
         ("Sales are up this month.", WED, "2022-03", MONTH),
         ("Sales will recover next month.", WED, "2022-04", MONTH),
         ("Inflation rose earlier this month.", WED, "2022-03", MONTH),
+        ("Planting was delayed earlier in the year.", WED, "2022", YEAR),
         ("Profits doubled last year.", WED, "2021", YEAR),
         ("Profits will double next year.", WED, "2023", YEAR),
         # Month names: the year comes from the tense.
@@ -213,6 +220,14 @@ JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
             "2021-07-07",
             DAY,
         ),
+        # A future seen from a past "said", or a plan reported in the past, may lie either
+        # side of publication: the nearest day wins (5 July 2021 is a Monday).
+        ("Lawyers said they would appeal Friday's ruling.", JUL_5_2021, "2021-07-02", DAY),
+        ("The crew planned to leave Suez on Tuesday.", JUL_5_2021, "2021-07-06", DAY),
+        ("The crew planned a handover on Saturday.", JUL_5_2021, "2021-07-03", DAY),
+        # A fronted day dates the planning itself.
+        ("On Tuesday, the crew planned to leave Suez.", JUL_5_2021, "2021-06-29", DAY),
+        ("The bonds would be redeemed in three years.", JUL_5_2021, "2024", YEAR),
         (
             "All parties agreed on Sunday to adjourn the hearing.",
             datetime.date(2021, 6, 24),
@@ -221,6 +236,15 @@ JUL_5_2021 = datetime.date(2021, 7, 5)  # a Monday
         ),
         # "until" a date: a past verb does not push the limit into the past.
         ("The court adjourned the case until 11 July.", JUL_5_2021, "2021-07-11", DAY),
+        ("The agency extended its deadline until Tuesday.", JUL_5_2021, "2021-07-06", DAY),
+        (
+            "Lenders extended the credit line through January.",
+            datetime.date(2021, 10, 26),
+            "2022-01",
+            MONTH,
+        ),
+        # "effective" a date: an announced change takes effect ahead.
+        ("The board named a new chairman, effective March 1.", JUL_5_2021, "2022-03-01", DAY),
         # "the coming weekend" on a weekday is this week's.
         ("Salvors hope to free the ship over the coming weekend.", MAR_25_2021, "2021-03-27", DAY),
         # Months and years count from the last date mentioned, of any precision.
@@ -428,3 +452,59 @@ def test_a_range_written_with_a_word_is_two_timexes_and_one_event(
     assert [(t.text, t.value) for t in result.timexes] == parts
     [event] = result.events
     assert (event.date.isoformat(), event.end_date.isoformat()) == (start, end)
+
+
+# One expression of every kind the pipeline's memo resolves without the anchors.
+ANCHOR_FREE_TEXT = (
+    "On 2022-03-09 and 3/9/2022, on 9 March and March 9, on 12-13 April, from May to July, "
+    "between 2019 and 2021, in March 2021, in June, in 2009, in the 1990s, in the first half "
+    "of 2009, in spring 2021, the plant will reopen in three weeks, for two years, every week, "
+    "now, at Christmas, in the 20th century, by year-end, in recent months, and yesterday."
+)
+
+
+@pytest.mark.parametrize("tense", list(Tense))
+def test_anchor_free_kinds_never_read_the_anchors(tense):
+    mentions = find_mentions(ANCHOR_FREE_TEXT)
+    assert {m.kind for m in mentions} >= ANCHOR_FREE_KINDS
+    plain = Context(published=WED, tense=tense)
+    anchored = Context(
+        published=WED,
+        tense=tense,
+        anchor=datetime.date(2019, 7, 1),
+        period_anchor=datetime.date(2018, 1, 1),
+        quarter_anchor=datetime.date(2017, 4, 1),
+    )
+    for mention in mentions:
+        if mention.kind in ANCHOR_FREE_KINDS:
+            assert resolve(mention, plain) == resolve(mention, anchored), mention
+
+
+@pytest.mark.parametrize("year", [None, 1500, 1899, 1996, 2000, 2024, 2099])
+def test_dates_built_from_their_parts_are_read_as_dateparser_reads_them(year):
+    parts = ("day", "month", "year") if year else ("day", "month")
+    leap_year_spring = datetime.date(2024, 3, 9)  # so a year-less February 29 has a year
+    for name in MONTH_NAMES:
+        for day in (1, 9, 28, 29, 30, 31):
+            written = f"{day} {name}" + (f" {year}" if year else "")
+            expected = parse_absolute(written, parts)
+            found = extract(f"It happened on {written}.", published=leap_year_spring).timexes
+            if expected is None:
+                assert found == [], written
+            elif year:
+                assert found[0].value == expected.isoformat(), written
+            else:
+                assert found[0].value[5:] == expected.isoformat()[5:], written
+        month_year = f"{name} {year or 1999}"
+        expected = parse_absolute(month_year, ("month", "year"))
+        found = extract(f"It happened in {month_year}.", published=WED).timexes
+        assert found[0].value == expected.isoformat()[:7], month_year
+
+
+@pytest.mark.parametrize(
+    "iso", ["2022-03-09", "1999-12-31", "2024-02-29", "2023-02-29", "2022-13-01", "0000-01-01"]
+)
+def test_iso_dates_are_read_as_dateparser_reads_them(iso):
+    expected = parse_absolute(iso, ("day", "month", "year"))
+    found = [t.value for t in extract(f"Filed {iso} in Rome.", published=WED).timexes]
+    assert found == ([expected.isoformat()] if expected else [])

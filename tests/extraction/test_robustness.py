@@ -1,6 +1,7 @@
 """extract() never raises, keeps offsets valid, and stays linear on adversarial input."""
 
 import datetime
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,17 @@ def test_the_package_imports_nothing_from_django():
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, timeout=120
     )
     assert done.returncode == 0, done.stderr.decode()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_extract_leaves_the_cycle_collector_as_it_found_it(enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        extract("Talks resumed on Monday, March 7.", published=datetime.date(2022, 3, 9))
+        assert gc.isenabled() is enabled
+        with pytest.raises(AttributeError):  # an error inside leaves it as it was too
+            extract("On Monday.", published="not a date")  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

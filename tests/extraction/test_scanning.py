@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.extraction import recognition, scanning
+from timeline.extraction import scanning
 from timeline.extraction.languages import compiled_patterns, language
 from timeline.extraction.recognition import _COMPILED, find_mentions
 from timeline.extraction.vocabulary import HOLIDAYS, MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
@@ -138,7 +138,13 @@ def test_every_pattern_has_a_trigger_plan_so_none_is_scanned_in_full(lang):
 @pytest.mark.parametrize(
     ("pattern", "triggers"),
     [
-        (r"\b(?i:last|next)\s(?P<unit>week|month)\b", {"week", "month"}),
+        # After a space, the unit can only start a run of letters ("week", not "midweek").
+        (
+            r"\b(?i:last|next)\s(?P<unit>week|month)\b",
+            {scanning.word_start("week"), scanning.word_start("month")},
+        ),
+        # Glued to a letter it can sit anywhere in one.
+        (r"\b(?i:mid)(?P<unit>week|month)\b", {"week", "month"}),
         (r"(?<!\w)(?P<y>1[5-9]\d\d|20\d\d)(?!\d)", {scanning.digit_run(4)}),
         (r"\b(?:Jan|Jun|Jul)\.?\s\d{1,2}", {scanning.digit_run(1)}),
         (r"\b(?i:noon|midnight|1[0-2]\s?[ap]\.m\.)", {"noon", "midnight", scanning.digit_run(2)}),
@@ -168,21 +174,6 @@ def test_a_match_longer_than_the_capped_width_is_found_across_a_long_run():
     assert [m.start() for m in grouped.finditer(text)] == [0, text.index("5,000")]
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(["May", "x", "ab", " ", "  ", "\n", "\r", "1", ",", "."]))
-    .map("".join)
-    .filter(bool),
-    data=st.data(),
-)
-def test_the_word_before_a_position_is_read_as_the_plain_search_reads_it(text, data):
-    end = data.draw(st.integers(0, len(text)))
-    pos = data.draw(st.integers(0, end))
-    plain = recognition._PREVIOUS_WORDS.search(text, pos, end)
-    fast = recognition._last_word(text, pos, end)
-    assert (plain and (plain.span(), plain.group(1))) == (fast and (fast.span(), fast.group(1)))
-
-
 @pytest.mark.parametrize(
     ("pattern", "starts"),
     [
@@ -198,3 +189,24 @@ def test_a_pattern_opening_with_a_word_boundary_is_tried_only_where_its_first_le
     plan = scanning.plan_for(re.compile(pattern))
     assert plan is not None
     assert (plan.starts and plan.starts.pattern) == starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    token=st.text(alphabet="abcdeilmnorstuvyz", max_size=14),
+    lang=st.sampled_from(["en", "fr", "de", "es"]),
+)
+def test_the_trigger_words_inside_a_word_are_all_those_it_contains(token, lang):
+    words = scanning._words_of(all_patterns(lang))
+    assert set(words.inside(token)) == {w for w in words.words if w in token}
+
+
+def test_a_word_start_trigger_counts_only_where_a_run_of_letters_starts():
+    pattern = re.compile(r"\b(?P<num>\d+)\s(?P<unit>(?i:days?|weeks?))\b")
+    plan = scanning.plan_for(pattern)
+    assert set(plan.triggers) == {scanning.word_start("day"), scanning.word_start("week")}
+    text = "On Monday, today and midweek, then 2 days and 3 Weeks, 4-day."
+    index = scanning.TriggerIndex(text, [pattern])
+    starts = sorted({start for start, _end in index.occurrences(plan)})
+    assert starts == [text.index("days"), text.index("Weeks"), text.index("day.")]
+    assert trigger_scan(pattern, index) == full_scan(pattern, text)

@@ -10,10 +10,16 @@ from timeline.extraction.tense import clause_tense
     [
         # "next" looks ahead only before a time word: "next to the embassy" is a place.
         ("Dozens were killed next to the embassy on Friday.", "Friday", "past"),
+        # "last" after a modal is the verb, not "last week".
+        ("The lockdown will last until May 31.", "May 31", "future"),
         ("The ministers meet again next week, on Friday.", "Friday", "future"),
         # A participle after "be" is passive: the auxiliary's tense counts.
         ("The dividend will be paid Dec. 14.", "Dec. 14", "future"),
-        ("The deal would be signed on Wednesday.", "Wednesday", "future"),
+        ("The deal will be signed on Wednesday.", "Wednesday", "future"),
+        # A future seen from the past, or a past plan: either side of publication.
+        ("They said the deal would be signed on Wednesday.", "Wednesday", "plan"),
+        ("The team planned to leave Nairobi on Thursday.", "Thursday", "plan"),
+        ("Protesters planned a rally on Saturday and were planning a march.", "Saturday", "plan"),
         # "planned to" is a past plan; "plans to" looks ahead.
         ("On Friday, the government planned to pay the claims.", "Friday", "past"),
         ("The government plans to pay the claims on Friday.", "Friday", "future"),

@@ -39,6 +39,9 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ),
         ("The move comes barely a month after the crash.", [("a month", "DURATION", "P1M")]),
         ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
+        # "in" a length after a past verb measures time; it counts forward only ahead.
+        ("The work was finished in three weeks.", [("three weeks", "DURATION", "P3W")]),
+        ("The strike is the first in 20 years.", [("20 years", "DURATION", "P20Y")]),
         ("It was the first time in years.", [("years", "DURATION", "PXY")]),
         ("The deal came after months of talks.", [("months", "DURATION", "PXM")]),
         ("Police arrived within hours of the attack.", [("hours", "DURATION", "PTXH")]),
@@ -122,6 +125,25 @@ def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
             [("March 4", "DATE", "2013-03-04"), ("noon", "TIME", "2013-03-04T12:00")],
         ),
         ("The offer expires at midnight.", WED, [("midnight", "TIME", "2013-03-20T24:00")]),
+        # Today's copy writes the clock without full stops; a decimal is no time of day.
+        (
+            "The blast came at 3pm local time.",
+            WED,
+            [("3pm local time", "TIME", "2013-03-20T15:00")],
+        ),
+        ("The raid began at 10.30am.", WED, [("10.30am", "TIME", "2013-03-20T10:30")]),
+        ("Shares fell 1.25 in the morning session.", WED, []),
+        # The middle of a part of the day: on the day it names, else on the last day mentioned.
+        (
+            "Shares were up at mid-afternoon yesterday.",
+            WED,
+            [("mid-afternoon yesterday", "TIME", "2013-03-19TAF")],
+        ),
+        (
+            "On March 4, the strike was over by mid afternoon.",
+            WED,
+            [("March 4", "DATE", "2013-03-04"), ("mid afternoon", "TIME", "2013-03-04TAF")],
+        ),
     ],
 )
 def test_clock_times_on_the_twenty_four_hour_clock_and_in_words(sentence, published, expected):
@@ -245,6 +267,7 @@ def test_counts_growth_rates_and_statistics_are_not_timexes(sentence):
         ("Inspectors come once a year.", [("once a year", "SET", "P1Y")]),
         ("The ferry sails three times a week.", [("three times a week", "SET", "P1W")]),
         ("Orangemen march each July.", [("each July", "SET", "XXXX-07")]),
+        ("The company pays interest every quarter.", [("every quarter", "SET", "P1Q")]),
         ("He visits on Tuesdays.", [("Tuesdays", "SET", "XXXX-WXX-2")]),
         ("Flights leave on Tuesday nights.", [("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
     ],

@@ -26,16 +26,3 @@ def make_event(sentence: Sentence, timex: Timex, resolved: ResolvedDate | None) 
         rule=resolved.rule,
         explanation=resolved.explanation,
     )
-
-
-def deduplicate(events: list[Event]) -> list[Event]:
-    """Keep the first event for each sentence and date: a sentence that says "Wednesday"
-    twice is still one event."""
-    seen: set[tuple] = set()
-    unique = []
-    for event in events:
-        key = (event.sentence_start, event.date, event.precision, event.end_date)
-        if key not in seen:
-            seen.add(key)
-            unique.append(event)
-    return unique

@@ -5,13 +5,14 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import gc
 import logging
 import re
 
-from .events import deduplicate, make_event
+from .events import make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
-from .resolution import Context, Resolution, resolve
+from .resolution import ANCHOR_FREE_KINDS, Context, Resolution, resolve
 from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
@@ -30,6 +31,20 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     "es", "fr" and "de" (or a regional variant), adds that language's expressions and tense
     markers (see languages.py).
     """
+    # Extraction makes no reference cycles, only long lists of results: the cycle collector
+    # would walk them again and again (a fifth of the time on a dense 1 MB text). It is
+    # paused while they are built, and left as it was found.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _extract(text, published, lang)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if isinstance(published, datetime.datetime):
@@ -44,20 +59,50 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
         sentence_at = SentenceFinder(text).sentence_at
     timexes: list[Timex] = []
     events: list[Event] = []
+    event_keys: set[tuple] = set()
     anchor: datetime.date | None = None
     period_anchor: datetime.date | None = None
     quarter_anchor: datetime.date | None = None
-    tenses: dict[int, SentenceTenses] = {}
+    # Per text, bounded: a sentence's tense markers, by its text (a repeated sentence is
+    # indexed once); and resolutions, by all they depend on (a repeated expression in the
+    # same setting is resolved once). Both are pure functions of their keys.
+    tenses: dict[str, SentenceTenses] = {}
+    resolutions: dict[tuple, Resolution | None] = {}
+    sentence: Sentence | None = None
+    tenses_of: SentenceTenses | None = None
     for mention in find_mentions(text, lang):
-        sentence = sentence_at(mention.start)
+        # Expressions come in order: most share the previous one's sentence.
+        if sentence is None or not (sentence.start <= mention.start < sentence.end):
+            sentence = sentence_at(mention.start)
+            if sentence is not None:
+                tenses_of = tenses.get(sentence.text)
+                if tenses_of is None:
+                    if len(tenses) >= _MEMO_LIMIT:
+                        tenses.clear()
+                    tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
         tense = Tense.UNKNOWN
-        if sentence is not None:
-            if sentence.start not in tenses:
-                tenses[sentence.start] = SentenceTenses(sentence.text, lang)
+        if sentence is not None and tenses_of is not None:
             offset = mention.start - sentence.start
-            tense = tenses[sentence.start].tense_at(offset, offset + len(mention.text))
+            tense = tenses_of.tense_at(offset, offset + len(mention.text))
         anchors = (anchor, period_anchor, quarter_anchor)
-        resolution = _resolve_safely(mention, tense, text, published, lang, anchors)
+        before = previous_word(text, mention.start)
+        after = next_word(text, mention.end)
+        key = (
+            mention.kind,
+            mention.text,
+            tuple(mention.fields.items()),
+            tense,
+            None if mention.kind in ANCHOR_FREE_KINDS else anchors,
+            before,
+            after,
+        )
+        if key in resolutions:
+            resolution = resolutions[key]
+        else:
+            resolution = _resolve_safely(mention, tense, before, after, published, lang, anchors)
+            if len(resolutions) >= _MEMO_LIMIT:
+                resolutions.clear()
+            resolutions[key] = resolution
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
@@ -69,9 +114,17 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
                 anchor = resolved.date
             elif resolved.rule == "quarter":
                 quarter_anchor = resolved.date
-        if sentence is not None and (event := make_event(sentence, timex, resolved)):
-            events.append(event)
-    return ExtractionResult(timexes=timexes, events=deduplicate(events))
+            if sentence is not None:
+                # One event per sentence and date: the first one (`deduplicate`).
+                event_key = (sentence.start, resolved.date, resolved.precision, resolved.end_date)
+                if event_key not in event_keys and (event := make_event(sentence, timex, resolved)):
+                    event_keys.add(event_key)
+                    events.append(event)
+    return ExtractionResult(timexes=timexes, events=events)
+
+
+# Entries kept per text in each memo of `extract` before it starts afresh.
+_MEMO_LIMIT = 4096
 
 
 _ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
@@ -115,29 +168,34 @@ def _sentence_of(sentences: list[Sentence], starts: list[int], position: int) ->
 def _resolve_safely(
     mention: Mention,
     tense: Tense,
-    text: str,
+    before: str,
+    after: str,
     published: datetime.date,
     lang: str,
     anchors: tuple[datetime.date | None, datetime.date | None, datetime.date | None],
 ) -> Resolution | None:
+    """Resolve `mention`, with `before` and `after` the words around it."""
     anchor, period_anchor, quarter_anchor = anchors
-    before = previous_word(text, mention.start)
     table = language(base_language(lang))
     if before == "since" or (table is not None and before in table.since_words):
         tense = Tense.PAST
+    elif before == "effective":
+        # "a new pact effective June 1": an announced change takes effect ahead.
+        tense = Tense.FUTURE
     elif before in ("until", "till", "by") and tense is Tense.UNKNOWN:
         # A limit with no verb to go on is usually a deadline still ahead.
         tense = Tense.FUTURE
-    elif before in ("until", "till") and tense is Tense.PAST:
-        # "adjourned the case until 11 July": the verb is past, the limit need not be.
-        tense = Tense.UNKNOWN
+    elif before in ("until", "till", "through") and tense is Tense.PAST:
+        # "adjourned the case until 11 July", "extended the loans through January": the verb
+        # is past, the limit it set may lie either side of publication.
+        tense = Tense.PLAN
     context = Context(
         published=published,
         tense=tense,
         anchor=anchor,
         period_anchor=period_anchor,
         quarter_anchor=quarter_anchor,
-        next_word=next_word(text, mention.end).lower(),
+        next_word=after.lower(),
         lang=lang or "en",
         preposition=before if before in _PREPOSITIONS else "",
     )

@@ -66,15 +66,26 @@ SPOKEN_YEAR = (
     rf"|two{_}thousand(?:{_}(?:and{_})?(?:{_UNITS_WORDS}))?\b)"
 )
 ANY_YEAR = rf"(?:{YEAR}|{SPOKEN_YEAR})"
+_TENS_UNIT = rf"(?:[-\s](?:{_UNITS_WORDS}))?"  # "twenty[-one]"
 NOT_A_QUANTITY = rf"(?!{_0}(?:%|(?i:percent|per{_}cent)))"
 NUMBER = (
     # (?<!,\d{3},): a grouped number is not retried from inside itself, which made long
     # "1,000,000,..." runs quadratic; such a retry could only find what the first try found.
-    rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}(?:\.\d{{1,3}})?"
-    rf"|(?i:(?:{_TENS})(?:[-\s](?:{_UNITS_WORDS}))?"
-    rf"|a{_}couple{_}of|a{_}few|a{_}hundred|couple{_}of|several|few"
-    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-    rf"|one|two|three|four|five|six|seven|eight|nine|ten|hundred|an|a))"
+    # At most six groups (a quintillion): a bounded repeat keeps every match short, so the
+    # scanner never has to search a long run of digits and commas in full.
+    rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}}){{1,6}}|\d{{1,6}}(?:\.\d{{1,3}})?"
+    # The number words, grouped by first letter so that an attempt at a word tries only the
+    # few that can start there (case-insensitive alternatives get no quick first-letter
+    # test from the regex engine). Within a group they keep the order of the plain list,
+    # "twenty[-one]|thirty|... a couple of|a few|a hundred|couple of|several|few|eleven|
+    # ...|nineteen|one|...|ten|hundred|an|a", so the same alternative wins.
+    rf"|(?i:t(?:(?:wenty|hirty){_TENS_UNIT}|welve|hirteen|wo|hree|en)"
+    rf"|f(?:(?:orty|ifty){_TENS_UNIT}|ew|ourteen|ifteen|our|ive)"
+    rf"|s(?:(?:ixty|eventy){_TENS_UNIT}|everal|ixteen|eventeen|ix|even)"
+    rf"|e(?:ighty{_TENS_UNIT}|leven|ighteen|ight)"
+    rf"|n(?:inety{_TENS_UNIT}|ineteen|ine)"
+    rf"|a(?:{_}couple{_}of|{_}few|{_}hundred|n|)"
+    rf"|couple{_}of|one|hundred))"
 )
 # "second" alone is left out on purpose: "a second term" is an ordinal, not a duration.
 UNIT = _words(
@@ -202,8 +213,11 @@ PATTERNS: list[tuple[str, str]] = [
         # "10 p.m. Wednesday", "around 7:15 p.m.", "5 p.m. EST, Nov. 9", "noon Thursday",
         # and the wires' 24-hour clock: "1400 GMT", "at 09:30 local time".
         "clock",
-        rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?{_0}"
-        rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
+        # Today's copy also writes "3pm", "8 am" and "10.30am".
+        rf"\b(?:(?P<approx>(?i:around)){_})?(?:(?P<h>1[0-2]|0?[1-9])"
+        # A full stop before the minutes only with "am"/"pm": "rose 1.25 in the morning" is no time.
+        rf"(?:(?::|\.(?=\d\d{_0}[ap]\.?m\b))(?P<mi>[0-5]\d))?{_0}"
+        rf"(?P<ap>[ap]\.m\b\.?|[AP]M\b|[ap]m\b|{_}(?i:in){_}(?i:the){_}(?i:morning|afternoon|evening))"
         rf"|(?P<word>(?i:noon|midnight|midday))\b"
         rf"|(?<![\d:.,])(?P<h24>[01]\d|2[0-3])(?P<colon>:?)(?P<m24>[0-5]\d)(?![\d:]|[.,]\d))"
         rf"(?:{_}(?P<tz>{TIME_ZONE}|(?i:local{_}time))\b)?(?:,?{_}(?:(?P<wd>{WEEKDAY})\b|(?P<mon>{MONTH}){_}(?P<d>{DAY})"
@@ -228,6 +242,12 @@ PATTERNS: list[tuple[str, str]] = [
         "part-of-day",
         rf"\b(?P<rel>(?i:this|last)){_}(?P<part>(?i:morning|afternoon|evening|night))\b",
     ),
+    # "by mid-afternoon", "at mid-morning yesterday": the middle of a part of a named day.
+    (
+        "part-of-day",
+        rf"\b(?i:mid)(?:-|{_})?(?P<part>(?i:morning|afternoon|evening))\b"
+        rf"(?:{_}(?P<deictic>(?i:today|yesterday|tomorrow))\b)?",
+    ),
     (
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
@@ -236,6 +256,12 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
+    # "earlier in the year": the current one, like "earlier this year".
+    (
+        "relative",
+        rf"\b(?P<pre>(?i:earlier|later)){_}(?i:in){_}(?P<rel>(?i:the)){_}"
+        rf"(?P<unit>(?i:week|month|year))\b(?!-)",
+    ),
     (
         "relative",
         rf"\b(?i:end|beginning|start|middle){_}(?i:of){_}"
@@ -333,7 +359,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "in-offset",
         rf"\b(?i:in){_}(?P<body>(?:(?P<approx>{APPROX}){_})?(?P<num>{NUMBER}){_}(?P<unit>{UNIT}))"
-        rf"\b(?:(?P<time>['\u2019]s{_}time|{_}time)\b)?",
+        rf"\b(?:(?P<time>['\u2019]s?{_}time|{_}time)\b)?",
     ),
     (
         "duration",
@@ -357,7 +383,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "set",
         rf"\b(?:(?P<every>(?i:every|each|per)){_}(?:(?P<num>(?i:other)|{NUMBER}){_})?"
-        rf"(?P<unit>(?i:days?|weeks?|months?|years?|hours?|minutes?|mornings?|evenings?|nights?"
+        rf"(?P<unit>(?i:days?|weeks?|months?|quarters?|years?|hours?|minutes?|mornings?|evenings?|nights?"
         rf"|weekends?)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))"
         r"|(?P<adv>(?i:daily|weekly|monthly|yearly|annually|nightly|hourly)))\b",
     ),
@@ -403,8 +429,6 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
-_PREVIOUS_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
-_PREVIOUS_WORD_START = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[^A-Za-z\r\n]{0,3}$")
 _POSSESSIVE_BEFORE = re.compile(r"[A-Za-z]['\u2019]s? $")
 _SENTENCE_OPENING = re.compile(r"(?:^|[\r\n]|[.!?][\"'\u201d\u2019)]?[^\S\r\n]{1,3})[\"'\u201c(]?$")
 _AFTER_A_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d(?:,|,?\s(?:and|or))\s$")
@@ -424,16 +448,32 @@ def find_mentions(text: str, lang: str = "en", *, full_scan: bool = False) -> li
     base = base_language(lang)
     language_patterns = compiled_patterns(base) if base in SUPPORTED else ()
     index = None if full_scan else TriggerIndex(text, _all_patterns(base))
-    candidates = list(_language_candidates(text, base, index)) if language_patterns else []
-    candidates += [m for m in _candidates(text, index) if _is_plausible(text, m)]
-    # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins.
-    candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
+    # (start, end, kind, match) of every candidate; the language's own (already a Mention,
+    # vetted by `translate`) have no kind here and need no plausibility check.
+    candidates: list[tuple] = []
+    if language_patterns:
+        candidates += [(m.start, m.end, "", m) for m in _language_candidates(text, base, index)]
+    candidates += _candidates(text, index)
+    # Longest match wins; among equals the earlier pattern in PATTERNS (more specific) wins:
+    # sorted by (minus length, start, order found), which no two candidates share.
+    # A candidate becomes a Mention, and is checked for plausibility, only once no longer one
+    # holds its place: the same choice as checking them all first, for less work.
+    order = sorted(
+        (start - end, start, number) for number, (start, end, _k, _f) in enumerate(candidates)
+    )
     claimed = bytearray(len(text))
     chosen: list[Mention] = []
-    for mention in candidates:
-        if any(claimed[mention.start : mention.end]):
+    for _minus_length, _start, number in order:
+        start, end, kind, found = candidates[number]
+        if claimed.find(1, start, end) >= 0:
             continue
-        claimed[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        if kind:
+            mention = _mention(text, kind, found, start, end)
+            if not _is_plausible(text, mention):
+                continue
+        else:
+            mention = found
+        claimed[start:end] = b"\x01" * (end - start)
         chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
     return [_with_edge(text, m) for m in chosen]
@@ -461,18 +501,30 @@ def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
     return pattern.finditer(text) if index is None else finditer(pattern, index)
 
 
-def _candidates(text: str, index: TriggerIndex | None = None) -> Iterator[Mention]:
+def _candidates(text: str, index: TriggerIndex | None = None) -> list[tuple]:
+    """(start, end, kind, match) of every match of every pattern, in pattern order."""
+    found: list[tuple] = []
     for kind, pattern in _COMPILED:
-        for match in _matches(pattern, text, index):
-            start, end = match.span("body") if "body" in pattern.groupindex else match.span()
-            if start == end:
-                continue
-            fields = {k: v for k, v in match.groupdict().items() if v is not None}
-            parts = ()
-            if fields.get("conj"):
-                # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
-                parts = (match.span("p1"), match.span("p2"))
-            yield Mention(start, end, text[start:end], kind, fields, parts)
+        if "body" in pattern.groupindex:
+            for match in _matches(pattern, text, index):
+                start, end = match.span("body")
+                if start != end:
+                    found.append((start, end, kind, match))
+        else:
+            for match in _matches(pattern, text, index):
+                start, end = match.span()
+                if start != end:
+                    found.append((start, end, kind, match))
+    return found
+
+
+def _mention(text: str, kind: str, match: re.Match[str], start: int, end: int) -> Mention:
+    fields = {k: v for k, v in match.groupdict().items() if v is not None}
+    parts = ()
+    if fields.get("conj"):
+        # A range joined by a word is two expressions in TimeML: "[1985] and [1987]".
+        parts = (match.span("p1"), match.span("p2"))
+    return Mention(start, end, text[start:end], kind, fields, parts)
 
 
 def _language_candidates(
@@ -498,23 +550,37 @@ def _language_candidates(
 
 
 def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -> str:
-    """The word before `start`, skipping `skip` further words back."""
-    end = start
-    for _step in range(skip + 1):
-        match = _last_word(text, max(0, end - 40), end)
-        if match is None:
-            return ""
-        end = match.start()
-    return match.group(1).lower() if lower else match.group(1)
+    """The word before `start`, skipping `skip` further words back.
 
-
-def _last_word(text: str, pos: int, end: int) -> re.Match[str] | None:
-    """`_PREVIOUS_WORDS.search(text, pos, end)`, without retrying from inside every word.
-
-    Its match starts where the last run of letters starts (cut at `pos`); the look-behind
-    finds that start directly, and only a run cut at `pos` needs the match at `pos`.
+    A word is a run of ASCII letters followed by at most three other characters, no line
+    break among them, up to `start` or up to a line break just before it; it is looked for
+    within 40 characters (and cut there).
     """
-    return _PREVIOUS_WORD_START.search(text, pos, end) or _PREVIOUS_WORDS.match(text, pos, end)
+    end = start
+    word_start = word_end = 0
+    for _step in range(skip + 1):
+        pos = end - 40 if end > 40 else 0
+        if end > pos and text[end - 1] == "\n":
+            end -= 1
+        i = end
+        while True:
+            if i <= pos:
+                return ""
+            char = text[i - 1]
+            if char in _ASCII_LETTERS:
+                break
+            if end - i >= 3 or char == "\n" or char == "\r":
+                return ""
+            i -= 1
+        word_end = i
+        while i > pos and text[i - 1] in _ASCII_LETTERS:
+            i -= 1
+        word_start = end = i
+    word = text[word_start:word_end]
+    return word.lower() if lower else word
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def next_word(text: str, end: int) -> str:

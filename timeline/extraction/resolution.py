@@ -1,9 +1,11 @@
 """Turn a recognised expression into a TIMEX3 value and, when it names a period, a date.
 
-Absolute dates go through dateparser (see `periods.parse_absolute`). Relative ones (weekdays,
-"yesterday", "last month", "three weeks ago", year-less "February 24") are anchored here by
-hand, because they depend on the publication date and the tense of the sentence, which
-dateparser cannot see.
+Absolute dates whose parts the patterns have read (day, month name, year) are built as
+calendar dates directly, as dateparser would read them (tests check the two agree); numeric
+dates, whose order is the locale's, and whatever makes no valid date go through dateparser
+(see `periods.parse_absolute`). Relative ones (weekdays, "yesterday", "last month", "three
+weeks ago", year-less "February 24") are anchored here by hand, because they depend on the
+publication date and the tense of the sentence, which dateparser cannot see.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ def _explain(context: Context, mention: Mention, reason: str, result: str) -> st
     weekday = WEEKDAY_NAMES[published.weekday()][:3]
     phrase = f"{context.preposition} {mention.text}" if context.preposition else mention.text
     tense = f", {context.tense} tense" if context.tense is not Tense.UNKNOWN else ""
+    if context.tense is Tense.PLAN:
+        tense = ", a plan or limit set in the past"
     return f"published {weekday} {published.isoformat()}; '{phrase}'{tense} -> {reason} = {result}"
 
 
@@ -160,6 +164,13 @@ def _relative_year(word: str | None, published: datetime.date) -> int | None:
     return None if shift is None else published.year + shift
 
 
+def _calendar_date(year: str | None, month: str | None, day: str | None) -> datetime.date | None:
+    """The date of three digit strings, or None when they make no valid date."""
+    if not (year and month and day and year.isdigit() and month.isdigit() and day.isdigit()):
+        return None
+    return safe_date(int(year), int(month), int(day))
+
+
 def _month_number(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
@@ -168,7 +179,11 @@ def _month_number(name: str) -> int:
 
 
 def _resolve_iso(mention: Mention, context: Context) -> Resolution | None:
-    date = parse_absolute(mention.text, ("day", "month", "year"))
+    # The pattern has read the parts: a valid date is built directly (dateparser reads it the
+    # same, checked over the calendar); anything else goes to dateparser as it is written.
+    date = _calendar_date(mention.get("y"), mention.get("m"), mention.get("d")) or parse_absolute(
+        mention.text, ("day", "month", "year")
+    )
     if date is None:
         return None
     return _absolute(mention, context, date, "ISO date")
@@ -199,8 +214,11 @@ def _resolve_day_and_month(mention: Mention, context: Context) -> Resolution | N
     month = _month_number(mention.get("mon") or "")
     day_text = (mention.get("d") or "").rstrip("stndrh")
     year = _year(mention.get("y"))
-    text = f"{day_text} {MONTH_NAMES[month - 1]}" + (f" {year}" if year else "")
-    parsed = parse_absolute(text, ("day", "month", "year") if year else ("day", "month"))
+    # A year-less date is read in a leap year, as parse_absolute reads it ("February 29").
+    parsed = safe_date(year or 2000, month, int(day_text)) if day_text.isdigit() else None
+    if parsed is None:
+        text = f"{day_text} {MONTH_NAMES[month - 1]}" + (f" {year}" if year else "")
+        parsed = parse_absolute(text, ("day", "month", "year") if year else ("day", "month"))
     if parsed is None:
         return None
     if year:
@@ -311,7 +329,9 @@ def _resolve_year_range(mention: Mention, context: Context) -> Resolution | None
 def _resolve_month_year(mention: Mention, context: Context) -> Resolution | None:
     month = _month_number(mention.get("mon") or "")
     year = _year(mention.get("y")) or 0
-    parsed = parse_absolute(f"{MONTH_NAMES[month - 1]} {year}", ("month", "year"))
+    parsed = safe_date(year, month, 1) or parse_absolute(
+        f"{MONTH_NAMES[month - 1]} {year}", ("month", "year")
+    )
     if parsed is None:
         return None
     return _month_result(mention, context, parsed.year, parsed.month, "month and year", 0.95)
@@ -536,6 +556,11 @@ def _resolve_weekday(mention: Mention, context: Context) -> Resolution | None:
             offset, reason = ahead, f"{name} of the coming days"
     elif context.tense is Tense.FUTURE:
         offset, reason = ahead, f"next {name}"
+    elif context.tense is Tense.PLAN:
+        # "planned to leave on Thursday": the plan may lie either side; the nearest wins.
+        offset = ahead if ahead < back else -back
+        reason = f"{name} nearest to publication"
+        confidence = 0.7
     elif _scheduled_present(mention, context):
         # "The vote is on Sunday", "el presidente viaja el jueves": news writes what is
         # scheduled in the present tense (Spanish, French and German report the past in
@@ -595,6 +620,16 @@ def _resolve_deictic(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_part_of_day(mention: Mention, context: Context) -> Resolution | None:
     rel = (mention.get("rel") or "").lower()
     part = (mention.get("part") or "").lower()
+    deictic = (mention.get("deictic") or "").lower()
+    if not rel:
+        # "mid-afternoon yesterday" names its day; a bare "by mid-afternoon" is on the last
+        # day mentioned, like a clock time.
+        if deictic:
+            date, reason = context.published + _DEICTIC_SHIFT[deictic] * DAY, f"{part} {deictic}"
+        else:
+            date = context.anchor or context.published
+            reason = f"{part} of the last day mentioned"
+        return _day_result(mention, context, date, reason, "deictic", 0.75)
     shift = -1 if rel == "last" and part in ("night", "evening") else 0
     date = context.published + shift * DAY
     reason = "the previous night" if shift else f"{part} of the publication day"
@@ -797,8 +832,11 @@ def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
 def _resolve_in_offset(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     quantity = number_value(mention.get("num") or "")
-    if context.tense is not Tense.FUTURE or quantity is None or quantity != int(quantity):
-        # "finished in three weeks" measures time; only a future clause counts forward.
+    # "in two weeks' time" always counts forward ("the first in 20 years" measures time).
+    ahead = bool(mention.get("time")) or context.tense in (Tense.FUTURE, Tense.PLAN)
+    if not ahead or quantity is None or quantity != int(quantity):
+        # "finished in three weeks" measures time; only a clause that looks ahead ("will be",
+        # "would be redeemed in five years") counts forward.
         return _resolve_duration(mention, context)
     date, precision, value = _shift(context.published, unit, int(quantity))
     return _dated(
@@ -1059,6 +1097,14 @@ def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
         confidence=0.6,
     )
 
+
+# The kinds whose resolution never reads the context's anchors (the last dates mentioned):
+# the pipeline's memo of resolutions leaves the anchors out of their key. A test checks it.
+ANCHOR_FREE_KINDS = frozenset(
+    """iso numeric day-month month-day day-range month-range year-range month-year month year
+    decade half season in-offset duration set vague holiday century year-end vague-period
+    deictic""".split()
+)
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "iso": _resolve_iso,

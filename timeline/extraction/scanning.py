@@ -84,6 +84,68 @@ def _digit_length(trigger: str) -> int | None:
     return int(trigger[1:]) if trigger.startswith(_DIGIT_PREFIX) else None
 
 
+# A trigger word written "^word" occurs only where a run of letters starts: the part before
+# it in the pattern always ends in a character that is no ASCII letter (a space, a hyphen).
+# "day" is inside "Monday" and "today"; a duration's unit "day" never is.
+_WORD_START = "^"
+
+
+def word_start(word: str) -> str:
+    """The trigger "`word` at the start of a run of letters"."""
+    return word if word.startswith(_WORD_START) else f"{_WORD_START}{word}"
+
+
+def _bare(trigger: str) -> str:
+    return trigger[1:] if trigger.startswith(_WORD_START) else trigger
+
+
+def _at_word_start(found: _Found) -> _Found:
+    triggers, offset = found
+    return frozenset(t if _digit_length(t) is not None else word_start(t) for t in triggers), offset
+
+
+def _set_without_letters(items: list) -> bool:
+    """Whether a character set `[...]` holds no ASCII letter (in any case)."""
+    if items and items[0][0] is sre.NEGATE:
+        # [^\S...]: nothing that is not a space, so spaces at most.
+        return any(op is sre.CATEGORY and av is sre.CATEGORY_NOT_SPACE for op, av in items[1:])
+    for op, av in items:
+        if op is _LITERAL:
+            if not _plain_non_letter(av):
+                return False
+        elif op is sre.RANGE:
+            if not all(_plain_non_letter(c) for c in range(av[0], av[1] + 1)):
+                return False
+        elif op is sre.CATEGORY:
+            if av not in (sre.CATEGORY_SPACE, sre.CATEGORY_DIGIT):
+                return False
+        else:
+            return False
+    return True
+
+
+def _plain_non_letter(code: int) -> bool:
+    # ASCII only: a few other characters match an ASCII letter when case is ignored.
+    return code < 128 and chr(code) not in _ASCII_LETTERS
+
+
+def _ends_without_letter(op, av) -> bool:
+    """Whether a part always consumes a last character that is no ASCII letter."""
+    if op is _LITERAL:
+        return _plain_non_letter(av)
+    if op is _IN:
+        return _set_without_letters(av)
+    if op is _SUBPATTERN:
+        data = av[-1].data
+        return bool(data) and _ends_without_letter(*data[-1])
+    if op is _BRANCH:
+        return all(alt.data and _ends_without_letter(*alt.data[-1]) for alt in av[1])
+    if op in _REPEATS:
+        data = av[2].data
+        return av[0] >= 1 and bool(data) and _ends_without_letter(*data[-1])
+    return False
+
+
 def _cost(found: _Found) -> float:
     triggers, offset = found
     rarity = 0.0
@@ -151,6 +213,15 @@ def _word_of(run: str, offset: int) -> list[_Found]:
     return [(frozenset({word.group().lower()}), offset + word.start())]
 
 
+def _run_words(run: str, offset: int, after_non_letter: bool) -> list[_Found]:
+    """`_word_of`, the word marked as starting a run of letters when it opens the run and
+    the run follows a non-letter."""
+    found = _word_of(run, offset)
+    if found and after_non_letter and found[0][1] == offset:
+        return [_at_word_start(found[0])]
+    return found
+
+
 def _sequence_triggers(items: Iterable, groups: dict[int, int]) -> _Found | None:
     """Triggers of a sequence: those of its rarest part that every match goes through.
 
@@ -161,6 +232,8 @@ def _sequence_triggers(items: Iterable, groups: dict[int, int]) -> _Found | None
     run: list[str] = []
     digits = 0
     before = run_start = digits_start = 0  # the longest the parts before can be
+    previous = None  # the part before this one
+    run_after_non_letter = False
     for op, av in items:
         length = _digits_only(op, av)
         if length is None and digits:
@@ -170,21 +243,27 @@ def _sequence_triggers(items: Iterable, groups: dict[int, int]) -> _Found | None
             if not digits:
                 digits_start = before
             digits += length
+        after_non_letter = previous is not None and _ends_without_letter(*previous)
+        previous = (op, av)
         if op is _LITERAL and length is None:
             if not run:
                 run_start = before
+                run_after_non_letter = after_non_letter
             run.append(chr(av))
             before += 1
             continue
         if run:
-            options += _word_of("".join(run), run_start)
+            options += _run_words("".join(run), run_start, run_after_non_letter)
             run = []
         found = None if length is not None else _item_triggers(op, av, groups)
         if found is not None:
+            if found[1] == 0 and after_non_letter:
+                # Its triggers begin where the part does, right after a non-letter.
+                found = _at_word_start(found)
             options.append((found[0], before + found[1]))
         before += _width([(op, av)], groups)[0]
     if run:
-        options += _word_of("".join(run), run_start)
+        options += _run_words("".join(run), run_start, run_after_non_letter)
     if digits:
         options.append((frozenset({digit_run(digits)}), digits_start))
     return _best(options)
@@ -420,28 +499,54 @@ class _TriggerWords:
     words: frozenset[str]
     # A run of letters -> the trigger words inside it. Bounded: cleared when full.
     held: dict[str, tuple[str, ...]]
+    # The words of two letters or more by their first two letters; the one-letter words.
+    by_start: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    letters: tuple[str, ...] = ()
+    # The triggers that count only at the start of a run of letters ("^day").
+    at_word_start: frozenset[str] = frozenset()
 
     def inside(self, token: str) -> tuple[str, ...]:
         held = self.held.get(token)
         if held is None:
             if len(self.held) >= _HELD_LIMIT:
                 self.held.clear()
-            held = self.held[token] = tuple(w for w in self.words if w in token)
+            held = self.held[token] = self._find(token)
         return held
+
+    def _find(self, token: str) -> tuple[str, ...]:
+        """The trigger words inside `token`: looked up by the two letters at each position
+        rather than tried one by one."""
+        found = [w for w in self.letters if w in token]
+        by_start = self.by_start
+        starts_with = token.startswith
+        for i in range(len(token) - 1):
+            words = by_start.get(token[i : i + 2])
+            if words:
+                found += [w for w in words if starts_with(w, i)]
+        return tuple(set(found))
 
 
 _HELD_LIMIT = 20_000
 
 
 @cache
-def _trigger_words(words: frozenset[str]) -> _TriggerWords:
-    return _TriggerWords(words, {})
+def _trigger_words(triggers: frozenset[str]) -> _TriggerWords:
+    words = frozenset(map(_bare, triggers))
+    at_start = frozenset(t for t in triggers if t.startswith(_WORD_START))
+    by_start: dict[str, list[str]] = {}
+    for word in sorted(words):
+        if len(word) >= 2:
+            by_start.setdefault(word[:2], []).append(word)
+    letters = tuple(sorted(w for w in words if len(w) == 1))
+    by_start_words = {k: tuple(v) for k, v in by_start.items()}
+    return _TriggerWords(words, {}, by_start_words, letters, at_start)
 
 
 # The characters that case-insensitive matching takes for an ASCII letter besides its two
 # cases (U+0130 "İ" lower-cases to two characters, so it is mapped before lower-casing).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _LETTER_RUN = re.compile(r"[a-z]+")
+_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
@@ -464,7 +569,8 @@ class TriggerIndex:
         # Each trigger word found -> (start, start + 1) of each of its occurrences.
         self.words: dict[str, list[tuple[int, int]]] = {}
         folded = _folded(text)
-        inside = _words_of(patterns).inside
+        trigger_words = _words_of(patterns)
+        inside = trigger_words.inside
         present: set[str] = set()
         for token in set(_LETTER_RUN.findall(folded)):
             present.update(inside(token))
@@ -476,6 +582,14 @@ class TriggerIndex:
             while at >= 0:
                 found.append((at, at + 1))
                 at = find(word, at + 1)
+        for trigger in trigger_words.at_word_start:
+            everywhere = self.words.get(trigger[1:])
+            if everywhere:
+                self.words[trigger] = [
+                    (at, end)
+                    for at, end in everywhere
+                    if at == 0 or folded[at - 1] not in _LOWER_LETTERS
+                ]
         self._long_runs: dict[re.Pattern[str], list[tuple[int, int]]] = {}
         self._occurrences: dict[frozenset[str], list[tuple[int, int]]] = {}
 
@@ -612,7 +726,10 @@ def _windowed(
 # Windows closer than this are searched as one range: a few more positions tried in C cost
 # less than another round of the Python loop. Dense triggers so become a plain scan.
 _MERGE_GAP = 32
-_SHORT_RANGE = 64
+# Up to this length a range is searched by trying only its word-boundary starts: patterns
+# with a long reach back (a duration's "the next nearly two and a half years") open windows
+# of a hundred characters or more, most of whose positions cannot start a match.
+_SHORT_RANGE = 256
 
 
 def _merged(occurrences: list[tuple[int, int]], back: int) -> Iterator[tuple[int, int]]:

@@ -18,6 +18,9 @@ class Tense(str, Enum):
     PAST = "past"
     PRESENT = "present"
     FUTURE = "future"
+    # A plan or a future seen from the past ("planned to leave on Thursday", "said they would
+    # appeal Wednesday's ruling"): it may lie either side of publication; the nearest wins.
+    PLAN = "plan"
     UNKNOWN = "unknown"
 
     def __str__(self) -> str:
@@ -32,7 +35,7 @@ _CLAUSE_BREAKS = frozenset(
     + "after before when once if unless".split()
 )
 
-_FUTURE_WORDS = frozenset("will shall won't 'll upcoming would may might should".split())
+_FUTURE_WORDS = frozenset("will shall won't 'll upcoming may might should".split())
 _PAST_WORDS = frozenset(
     """said was were had did ago yesterday told met held came went took made gave began left won
     lost saw sent spoke wrote found brought bought sold paid fell rose struck led kept got became
@@ -44,6 +47,8 @@ _NOT_PAST = frozenset(
     """need speed seed feed bleed breed proceed exceed succeed indeed hundred red bed shed
     wed bred fled sled naked wicked sacred kindred steed greed tweed heed weed deed""".split()
 )
+# Before these "last" is the verb ("will last until May"), not "last week".
+_VERB_LEADERS = frozenset("will would to may might could can should must 'll won't".split())
 # Only a present auxiliary makes "due"/"expected" look ahead; "had been due in April" is past.
 _PRESENT_AUXILIARIES = frozenset("is are am be 's".split())
 # A participle after these is passive ("will be paid Dec. 14"): the auxiliary's tense counts.
@@ -94,9 +99,16 @@ class SentenceTenses:
         a = bisect.bisect_left(self._breaks, first_after)
         clause_end = self._breaks[a] if a < len(self._breaks) else len(self._starts)
         chosen = self._nearest(last_before, first_after, clause_start, clause_end)
+        if chosen is not None:
+            return self._markers[chosen]
+        chosen = self._nearest(last_before, first_after, -1, len(self._starts))
         if chosen is None:
-            chosen = self._nearest(last_before, first_after, -1, len(self._starts))
-        return Tense.UNKNOWN if chosen is None else self._markers[chosen]
+            return Tense.UNKNOWN
+        tense = self._markers[chosen]
+        if tense is Tense.PLAN and chosen >= first_after:
+            # "On Thursday, the team planned to leave": a fronted day dates the planning.
+            return Tense.PAST
+        return tense
 
     def _nearest(self, last_before: int, first_after: int, low: int, high: int) -> int | None:
         positions = self._marker_positions
@@ -177,6 +189,8 @@ def _markers(words: list[str]) -> dict[int, Tense]:
     markers: dict[int, Tense] = {}
     lowered = [w.lower() for w in words]
     for i, word in enumerate(lowered):
+        if word not in _MARKER_WORDS and not word.endswith(_MARKER_ENDINGS):
+            continue  # most words: no branch below can mark them
         nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
         prev = lowered[i - 1] if i else ""
         if word in _FUTURE_WORDS or word.endswith("'ll") or (word == "next" and nxt in _TIME_WORDS):
@@ -196,6 +210,12 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             markers[i] = Tense.FUTURE
         elif word in _INTENT_VERBS and nxt == "to":
             markers[i] = Tense.FUTURE
+        elif word == "planned" and prev not in _ADJECTIVE_LEADERS and prev not in ("be", "been"):
+            markers[i] = Tense.PLAN
+        elif word == "would":
+            markers[i] = Tense.PLAN  # the future of a past "said": ahead of then, not of now
+        elif word in ("was", "were") and nxt == "planning":
+            markers[i] = Tense.PLAN  # "were planning to drive ... on Monday"
         elif (
             word == "to"
             and nxt == "be"
@@ -210,9 +230,9 @@ def _markers(words: list[str]) -> dict[int, Tense]:
             )
         ):
             markers[i] = Tense.FUTURE
-        elif i in markers:
-            continue
-        elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or word == "last":
+        elif (word in _PAST_WORDS and prev not in _PASSIVE_AUXILIARIES) or (
+            word == "last" and prev not in _VERB_LEADERS
+        ):
             markers[i] = Tense.PAST
         elif (
             _looks_past(words[i])
@@ -228,15 +248,30 @@ def _markers(words: list[str]) -> dict[int, Tense]:
     return _drop_consumed(markers, lowered)
 
 
+# Every word one of the branches of `_markers` can mark, besides the endings below: the
+# others are skipped at once.
+_MARKER_WORDS = (
+    _FUTURE_WORDS
+    | _FUTURE_ADJECTIVES
+    | _PLAN_PARTICIPLES
+    | _INTENT_VERBS
+    | _PAST_WORDS
+    | _PRESENT_WORDS
+    | frozenset("next as planned would was were to last".split())
+)
+_MARKER_ENDINGS = ("ed", "'ll")
+
+
 def _looks_past(word: str) -> bool:
     return len(word) > 4 and word.islower() and word.endswith("ed") and word not in _NOT_PAST
 
 
 def _drop_consumed(markers: dict[int, Tense], words: list[str]) -> dict[int, Tense]:
     # "is set to", "to be held": the participle inside a future phrase is not a past marker.
-    for i, word in enumerate(words):
+    for i in sorted(markers):
         if markers.get(i) is not Tense.FUTURE:
-            continue
+            continue  # not a future marker, or dropped by an earlier one
+        word = words[i]
         if word == "to" and i + 2 < len(words):
             markers.pop(i + 2, None)
         elif word in _FUTURE_ADJECTIVES and i:
