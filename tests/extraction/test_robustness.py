@@ -83,3 +83,23 @@ def test_extract_leaves_the_cycle_collector_as_it_found_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_threads_extracting_at_once_leave_the_cycle_collector_on():
+    import threading
+
+    text = "Talks resumed on Monday, March 7. " * 400
+    start = threading.Barrier(4)
+
+    def work():
+        start.wait()
+        for _ in range(5):
+            extract(text, published=datetime.date(2022, 3, 9))
+
+    assert gc.isenabled()
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()

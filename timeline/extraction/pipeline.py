@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime
 import functools
 import gc
 import logging
 import re
+import threading
+from collections.abc import Iterator
 
 from .events import make_event
 from .languages import base_language, language
@@ -31,17 +34,33 @@ def extract(text: str, published: datetime.date, lang: str = "en") -> Extraction
     "es", "fr" and "de" (or a regional variant), adds that language's expressions and tense
     markers (see languages.py).
     """
-    # Extraction makes no reference cycles, only long lists of results: the cycle collector
-    # would walk them again and again (a fifth of the time on a dense 1 MB text). It is
-    # paused while they are built, and left as it was found.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with _cycle_collector_paused():
         return _extract(text, published, lang)
+
+
+# Extraction makes no reference cycles, only long lists of results: the cycle collector would
+# walk them again and again (a fifth of the time on a dense 1 MB text). It stays paused while
+# any thread of the process extracts, and is restored as it was found when the last one ends.
+_collector_lock = threading.Lock()
+_collector_users = 0
+_collector_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    global _collector_users, _collector_was_enabled
+    with _collector_lock:
+        if _collector_users == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _collector_users += 1
+    try:
+        yield
     finally:
-        if paused:
-            gc.enable()
+        with _collector_lock:
+            _collector_users -= 1
+            if _collector_users == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult:
