@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from timeline.extraction.grouping import (
@@ -40,6 +40,17 @@ class GroupingSummary:
             f"{self.reports} reports: {self.moved} placed in an entry, {self.created} new "
             f"entries, {self.removed} empty entries removed."
         )
+
+
+def stories_changed(*, story_ids: Iterable[int | None]) -> None:
+    """Bump the revision of stories whose articles, events or entries were just written.
+
+    The timeline's cached counts and chart are keyed by it, so a write is seen by the next
+    request. Call it inside the write's transaction, or after its last statement: never before.
+    """
+    ids = {pk for pk in story_ids if pk is not None}
+    if ids:
+        Story.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
 
 
 def _order(event: Event) -> tuple:
@@ -223,6 +234,7 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
         )
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
+    stories_changed(story_ids={group.story_id for group in groups.values()})
     return len(empty)
 
 

@@ -26,7 +26,10 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
-    form = TimelineFilterForm(request.GET, story=story)
+    htmx = request.htmx
+    fragment = bool(htmx and not htmx.history_restore_request)
+    # Only the full page draws the filter form, and so needs its choices and their counts.
+    form = TimelineFilterForm(request.GET, story=story, with_choices=not fragment)
     form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
     filters = form.filters()
     page = selectors.story_timeline_page(
@@ -41,9 +44,8 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
         "embed": embed,
     }
     template = "timeline/story.html"
-    htmx = request.htmx
-    appending = bool(htmx and not htmx.history_restore_request and form.cursor())
-    if htmx and not htmx.history_restore_request:
+    appending = bool(fragment and form.cursor())
+    if fragment:
         # "Load more" appends a page; a filter change replaces the results region.
         template += "#more-events" if appending else "#results"
     if not appending:

@@ -12,10 +12,9 @@ from timeline.models import VISIBLE, Article, Entity, Event, Story
 from timeline.selectors import (
     Cursor,
     TimelineFilters,
-    story_entities,
     story_events,
+    story_facet_counts,
     story_list,
-    story_sources,
 )
 
 PAGE = 51  # a page of 50 and one more, to know whether there is a next page
@@ -96,8 +95,7 @@ class Command(BaseCommand):
         )
         if source:
             yield f"Density chart: source `{source.slug}`", chart(events(source=source))
-        yield "Filter form: sources with counts", story_sources(story=story)
-        yield "Filter form: entities with counts", story_entities(story=story)
+        yield "Filter form: entities and sources with counts", story_facet_counts(story=story)
         yield "Story list (home page)", story_list()
         if article:
             articles = Article.objects.select_related("story", "source")
