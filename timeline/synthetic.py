@@ -127,8 +127,9 @@ def synthetic_story_build(
                     precision=event.precision,
                     end_date=event.end_date,
                     text=event.text,
-                    report_count=1,
-                    source_count=1,
+                    # As groups_refresh keeps it: an entry counts its visible reports only.
+                    report_count=0 if event.status == "rejected" else 1,
+                    source_count=0 if event.status == "rejected" else 1,
                 )
                 for event in events
             )
