@@ -249,12 +249,32 @@ def event_with_evidence(*, story: Story, pk: int) -> tuple[Event, Evidence]:
     return event, evidence
 
 
-def story_entries(*, story: Story, filters: TimelineFilters) -> QuerySet[EventGroup]:
-    """A story's timeline entries with at least one visible report matching the filters."""
-    matching = story_events(story=story, filters=filters).order_by()
-    return EventGroup.objects.filter(
-        story=story, report_count__gt=0, pk__in=matching.values("group_id")
-    ).order_by("date", "id")
+# A filtered page collects the entries of the matching reports and sorts them when at most
+# this many reports match; with more, walking the story's entries in date order and keeping
+# each that has a matching report finds a page sooner (about 50 / share-matching probes).
+COLLECT_MAX = 10_000
+
+
+def story_entries(
+    *, story: Story, filters: TimelineFilters, matching: int | None = None
+) -> QuerySet[EventGroup]:
+    """A story's timeline entries with at least one visible report matching the filters.
+
+    `matching`, how many visible reports match (when known), picks the plan: a few are
+    collected through the filter's own index, many are checked entry by entry along the
+    timeline index. Without filters no report is read: an entry's report_count (kept by the
+    service layer) says whether it has a visible one.
+    """
+    # The literal 0, as in story_list: SQLite uses the partial entry index only then.
+    entries = EventGroup.objects.filter(story=story, report_count__gt=RawSQL("0", ()))
+    if filters == TimelineFilters():
+        return entries.order_by("date", "id")
+    reports = story_events(story=story, filters=filters).order_by()
+    if matching is not None and matching <= COLLECT_MAX:
+        entries = entries.filter(pk__in=reports.values("group_id"))
+    else:
+        entries = entries.filter(Exists(reports.filter(group_id=OuterRef("pk"))))
+    return entries.order_by("date", "id")
 
 
 def story_timeline_page(
@@ -263,11 +283,25 @@ def story_timeline_page(
     """One page of timeline entries grouped by month, and the cursor of the next page if any.
 
     An entry is one happening; it matches the filters when any of its reports does, and then
-    shows all of its reports as evidence.
+    shows all of its reports as evidence. Which entries make the page is cached per story
+    revision (their ids only: what they say is read fresh every time).
     """
-    entries = story_entries(story=story, filters=filters)
-    if after is not None:
-        entries = entries.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+    key = _cache_key(story, "page", f"{filters.to_query()}|{after}|{limit}")
+    cached: list[int] | None = cache.get(key)
+    if cached is not None:
+        entries = EventGroup.objects.filter(pk__in=cached).order_by("date", "id")
+    else:
+        matching = None
+        if filters != TimelineFilters():
+            matching = sum(n for _, n in story_day_counts(story=story, filters=filters))
+        entries = story_entries(story=story, filters=filters, matching=matching)
+        if after is not None:
+            # The first condition is redundant but sargable: the walk starts at the cursor.
+            entries = entries.filter(
+                Q(date__gte=after.date),
+                Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
+            )
+        entries = entries[: limit + 1]
     reports = (
         Event.objects.filter(VISIBLE)
         .select_related("article", "source")
@@ -276,11 +310,9 @@ def story_timeline_page(
         .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
         .order_by("article__published", "article_id", "sentence_start", "id")
     )
-    rows = list(
-        entries.order_by("date", "id").prefetch_related(
-            Prefetch("events", queryset=reports, to_attr="reports")
-        )[: limit + 1]
-    )
+    rows = list(entries.prefetch_related(Prefetch("events", queryset=reports, to_attr="reports")))
+    if cached is None:
+        cache.set(key, [row.pk for row in rows], settings.TIMELINE_CACHE_SECONDS)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
