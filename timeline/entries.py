@@ -22,7 +22,7 @@ from timeline.extraction.grouping import (
     cluster_join,
     dates_agree,
 )
-from timeline.models import VISIBLE, Article, Event, EventGroup, Precision, Story
+from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
 
 # Finer dates make the better headline date for an entry.
 _PRECISION_RANK = {p: n for n, p in enumerate(Precision.values)}
@@ -51,6 +51,25 @@ def stories_changed(*, story_ids: Iterable[int | None]) -> None:
     ids = {pk for pk in story_ids if pk is not None}
     if ids:
         Story.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+
+
+# The fields of an entity or source the timeline shows (names, chip colour, filter links).
+_SHOWN = {"name", "kind", "slug"}
+
+
+def named_changed(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """post_save of an Entity or Source (the admin edits them directly): the stories whose
+    events name it are redrawn. After the commit, so no story row is locked inside a write
+    that may hold another story's lock (ingest sets an entity's kind)."""
+    if created or (update_fields is not None and not _SHOWN & set(update_fields)):
+        return
+    named = {"entities": instance.pk} if sender is Entity else {"source": instance.pk}
+
+    def bump() -> None:
+        stories = Event.objects.filter(**named).order_by().values_list("story_id", flat=True)
+        stories_changed(story_ids=set(stories.distinct()))
+
+    transaction.on_commit(bump)
 
 
 def _order(event: Event) -> tuple:

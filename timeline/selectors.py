@@ -283,25 +283,18 @@ def story_timeline_page(
     """One page of timeline entries grouped by month, and the cursor of the next page if any.
 
     An entry is one happening; it matches the filters when any of its reports does, and then
-    shows all of its reports as evidence. Which entries make the page is cached per story
-    revision (their ids only: what they say is read fresh every time).
+    shows all of its reports as evidence.
     """
-    key = _cache_key(story, "page", f"{filters.to_query()}|{after}|{limit}")
-    cached: list[int] | None = cache.get(key)
-    if cached is not None:
-        entries = EventGroup.objects.filter(pk__in=cached).order_by("date", "id")
-    else:
-        matching = None
-        if filters != TimelineFilters():
-            matching = sum(n for _, n in story_day_counts(story=story, filters=filters))
-        entries = story_entries(story=story, filters=filters, matching=matching)
-        if after is not None:
-            # The first condition is redundant but sargable: the walk starts at the cursor.
-            entries = entries.filter(
-                Q(date__gte=after.date),
-                Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
-            )
-        entries = entries[: limit + 1]
+    matching = None
+    if filters != TimelineFilters():
+        matching = sum(n for _, n in story_day_counts(story=story, filters=filters))
+    entries = story_entries(story=story, filters=filters, matching=matching)
+    if after is not None:
+        # The first condition is redundant but sargable: the walk starts at the cursor.
+        entries = entries.filter(
+            Q(date__gte=after.date),
+            Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
+        )
     reports = (
         Event.objects.filter(VISIBLE)
         .select_related("article", "source")
@@ -310,9 +303,11 @@ def story_timeline_page(
         .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
         .order_by("article__published", "article_id", "sentence_start", "id")
     )
-    rows = list(entries.prefetch_related(Prefetch("events", queryset=reports, to_attr="reports")))
-    if cached is None:
-        cache.set(key, [row.pk for row in rows], settings.TIMELINE_CACHE_SECONDS)
+    rows = list(
+        entries.prefetch_related(Prefetch("events", queryset=reports, to_attr="reports"))[
+            : limit + 1
+        ]
+    )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -333,6 +328,11 @@ def _cache_key(story: Story, name: str, detail: str = "") -> str:
     born = story.created_at.timestamp() if story.created_at else 0
     digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
     return f"timeline:{story.pk}:{born:.6f}:{story.revision}:{name}:{digest}"
+
+
+def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:
+    """compute(), kept in the cache until the story next changes (see Story.revision)."""
+    return _cached(_cache_key(story, name, detail), compute)
 
 
 def _cached(key: str, compute: Callable[[], object]) -> object:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timeline import selectors, services, tasks
@@ -23,6 +27,15 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(request, "timeline/story_list.html", {"stories": selectors.story_list()})
 
 
+@dataclass(frozen=True)
+class RenderedEvents:
+    """A page of the timeline's events, drawn: what the page and its fragments insert."""
+
+    html: str
+    count: int
+    more: bool
+
+
 @require_GET
 def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
@@ -32,19 +45,25 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     form = TimelineFilterForm(request.GET, story=story, with_choices=not fragment)
     form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
     filters = form.filters()
-    page = selectors.story_timeline_page(
-        story=story, filters=filters, after=form.cursor(), limit=settings.TIMELINE_PAGE_SIZE
-    )
     embed = is_embed(request)
-    context = {
-        "story": story,
-        "form": form,
-        "page": page,
-        "query": _query_without_cursor(request),
-        "embed": embed,
-    }
+    query = _query_without_cursor(request)
+    after = form.cursor()
+
+    def render_events() -> RenderedEvents:
+        page = selectors.story_timeline_page(
+            story=story, filters=filters, after=after, limit=settings.TIMELINE_PAGE_SIZE
+        )
+        context = {"story": story, "page": page, "query": query, "embed": embed}
+        html = render_to_string("timeline/story.html#event-groups", context)
+        return RenderedEvents(html=mark_safe(html), count=page.count, more=bool(page.next_cursor))
+
+    # The events as HTML, kept until the story next changes: nothing else is this costly to
+    # draw. Keyed by everything the HTML shows: the filters and cursor, the query its "load
+    # more" link keeps, the embed.
+    events = selectors.story_cached(story, "events", f"{embed}|{query}|{after}", render_events)
+    context = {"story": story, "form": form, "events": events, "query": query, "embed": embed}
     template = "timeline/story.html"
-    appending = bool(fragment and form.cursor())
+    appending = bool(fragment and after)
     if fragment:
         # "Load more" appends a page; a filter change replaces the results region.
         template += "#more-events" if appending else "#results"
