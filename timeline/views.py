@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from timeline import selectors, services, tasks
 from timeline.forms import ArticleForm, TimelineFilterForm, UploadArticleForm, UrlArticleForm
 from timeline.models import Article, Event, Story
+from timeline.selectors import Cursor, TimelineFilters
 
 
 @require_GET
@@ -43,33 +44,51 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     fragment = bool(htmx and not htmx.history_restore_request)
     # Only the full page draws the filter form, and so needs its choices and their counts.
     form = TimelineFilterForm(request.GET, story=story, with_choices=not fragment)
-    form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
-    filters = form.filters()
     embed = is_embed(request)
     query = _query_without_cursor(request)
-    after = form.cursor()
+    after = Cursor.parse(request.GET.get("after", "")) if request.GET.get("after") else None
+
+    def filters() -> TimelineFilters:
+        form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
+        return form.filters()
 
     def render_events() -> RenderedEvents:
         page = selectors.story_timeline_page(
-            story=story, filters=filters, after=after, limit=settings.TIMELINE_PAGE_SIZE
+            story=story, filters=filters(), after=after, limit=settings.TIMELINE_PAGE_SIZE
         )
         context = {"story": story, "page": page, "query": query, "embed": embed}
         html = render_to_string("timeline/story.html#event-groups", context)
         return RenderedEvents(html=mark_safe(html), count=page.count, more=bool(page.next_cursor))
 
-    # The events as HTML, kept until the story next changes: nothing else is this costly to
-    # draw. Keyed by everything the HTML shows: the filters and cursor, the query its "load
-    # more" link keeps, the embed.
-    events = selectors.story_cached(story, "events", f"{embed}|{query}|{after}", render_events)
-    context = {"story": story, "form": form, "events": events, "query": query, "embed": embed}
-    template = "timeline/story.html"
-    appending = bool(fragment and after)
-    if fragment:
-        # "Load more" appends a page; a filter change replaces the results region.
-        template += "#more-events" if appending else "#results"
-    if not appending:
-        context["density"] = selectors.story_density(story=story, filters=filters)
-    response = render(request, template, context)
+    def events() -> RenderedEvents:
+        return selectors.story_cached(story, "events", f"{embed}|{query}|{after}", render_events)
+
+    def render_results() -> str:
+        context = {
+            "story": story,
+            "form": form,
+            "events": events(),
+            "embed": embed,
+            "density": selectors.story_density(story=story, filters=filters()),
+        }
+        return mark_safe(render_to_string("timeline/story.html#results", context, request))
+
+    # What the page shows of the story is drawn once per revision of the story and kept (see
+    # selectors.story_cached), keyed by all it depends on: the query (filters, cursor, embed)
+    # and, for the export links' absolute URLs, the host. "Load more" appends a page of events;
+    # a filter change replaces the results region; the full page adds the form around them.
+    if fragment and after is not None:
+        response = HttpResponse(events().html)
+    else:
+        origin = f"{request.scheme}://{request.get_host()}"
+        detail = f"{origin}|{embed}|{query}|{after}"
+        results = selectors.story_cached(story, "results", detail, render_results)
+        if fragment:
+            response = HttpResponse(results)
+        else:
+            filters()  # the form shows the values it kept and the messages of those it dropped
+            context = {"story": story, "form": form, "results": results, "embed": embed}
+            response = render(request, "timeline/story.html", context)
     patch_vary_headers(response, ["HX-Request"])
     if embed:
         allow_framing(response)

@@ -52,10 +52,10 @@ class Command(BaseCommand):
             "--cold-runs", type=int, default=5, help="Cold requests per row (0: warm only)."
         )
         parser.add_argument(
-            "--only", default="", help="Run only the cases whose label contains this."
+            "--match", default="", help="Run only the cases whose label contains this."
         )
 
-    def handle(self, *args, story: str, runs: int, cold_runs: int, only: str, **options):
+    def handle(self, *args, story: str, runs: int, cold_runs: int, match: str, **options):
         if runs < 1 or cold_runs < 0:
             raise CommandError("--runs must be at least 1 and --cold-runs at least 0.")
         # Plain static URLs: a benchmark should not need collectstatic's manifest first.
@@ -64,9 +64,9 @@ class Command(BaseCommand):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         with override_settings(STORAGES=storages, ALLOWED_HOSTS=["localhost"]):
-            self._run(slug=story, runs=runs, cold_runs=cold_runs, only=only)
+            self._run(slug=story, runs=runs, cold_runs=cold_runs, match=match)
 
-    def _run(self, *, slug: str, runs: int, cold_runs: int, only: str) -> None:
+    def _run(self, *, slug: str, runs: int, cold_runs: int, match: str) -> None:
         try:
             subject = Story.objects.get(slug=slug)
         except Story.DoesNotExist as exc:
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             f"{'cold p50':>9} {'p95':>7} {'queries':>7}"
         )
         for label, params in self._cases(subject):
-            if only and only not in label:
+            if match and match not in label:
                 continue
             query = urlencode({k: v for k, v in params.items() if v})
             first = f"{url}?{query}" if query else url
@@ -109,7 +109,7 @@ class Command(BaseCommand):
                     runs,
                     cold_runs,
                 )
-        if not only or "chart" in only:
+        if not match or "chart" in match:
             for label, filters in (
                 ("density chart", TimelineFilters()),
                 ("density chart · q=refloated", TimelineFilters(q="refloated")),
