@@ -167,6 +167,12 @@ def test_an_unfiltered_page_of_entries_reads_the_entry_index_alone(events_story)
 def test_many_matching_reports_walk_the_entries_in_order_probing_each_ones_reports(large_story):
     from timeline.models import Entity
 
+    if connection.vendor == "postgresql":
+        pytest.skip(
+            "PostgreSQL plans both forms as a semi-join and picks the walk or the collection "
+            "from its statistics; docs/query-plans.md shows its choices at a million events"
+        )
+
     entity = Entity.objects.filter(events__story=large_story).first()
     filters = TimelineFilters(entity=entity)
     text = plan(story_entries(story=large_story, filters=filters, matching=None)[:51])
