@@ -253,6 +253,9 @@ def event_with_evidence(*, story: Story, pk: int) -> tuple[Event, Evidence]:
 # this many reports match; with more, walking the story's entries in date order and keeping
 # each that has a matching report finds a page sooner (about 50 / share-matching probes).
 COLLECT_MAX = 10_000
+# With a date filter the walk would also probe every entry before the range (an entry's own
+# date need not be in it), so collecting, bounded by the date index, wins for longer.
+COLLECT_MAX_DATED = 100_000
 
 
 def story_entries(
@@ -270,7 +273,8 @@ def story_entries(
     if filters == TimelineFilters():
         return entries.order_by("date", "id")
     reports = story_events(story=story, filters=filters).order_by()
-    if matching is not None and matching <= COLLECT_MAX:
+    most = COLLECT_MAX_DATED if filters.start or filters.end else COLLECT_MAX
+    if matching is not None and matching <= most:
         entries = entries.filter(pk__in=reports.values("group_id"))
     else:
         entries = entries.filter(Exists(reports.filter(group_id=OuterRef("pk"))))
