@@ -118,9 +118,9 @@ def test_the_chart_adds_one_query_to_the_page_and_to_the_fragment_until_cached(
     # reports, the reports' names and the chart.
     with django_assert_num_queries(6):
         first = client.get("/stories/suez/").content
-    # Until the story changes, the chart's counts, the choices' counts and the drawn events
-    # come from the cache: the story and the choices' names (by primary key) are read.
-    with django_assert_num_queries(2):
+    # Until the story changes, the page's drawn form, chart and events come from the cache:
+    # only the story is read.
+    with django_assert_num_queries(1):
         again = client.get("/stories/suez/").content
     assert results_of(again) == results_of(first)  # the page's nonce differs, nothing else
     # The fragment: story, the matching reports per day (chart, and how to find the

@@ -86,9 +86,21 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
         if fragment:
             response = HttpResponse(results)
         else:
-            filters()  # the form shows the values it kept and the messages of those it dropped
-            context = {"story": story, "form": form, "results": results, "embed": embed}
-            response = render(request, "timeline/story.html", context)
+
+            def render_content() -> str:
+                filters()  # the form shows the values it kept and the messages of those dropped
+                context = {"story": story, "form": form, "results": results, "embed": embed}
+                html = render_to_string("timeline/story.html#page-content", context, request)
+                return mark_safe(html)
+
+            # The page around the results: the filter form with its choices, drawn once too.
+            # Only the frame (its CSRF token and script nonce) is drawn for every request.
+            content = selectors.story_cached(story, "content", detail, render_content)
+            response = render(
+                request,
+                "timeline/story.html",
+                {"story": story, "content": content, "embed": embed},
+            )
     patch_vary_headers(response, ["HX-Request"])
     if embed:
         allow_framing(response)
