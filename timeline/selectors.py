@@ -10,10 +10,15 @@ from itertools import groupby, islice
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    F,
+    Func,
     Max,
     Min,
     OuterRef,
@@ -275,7 +280,21 @@ def story_entries(
     reports = story_events(story=story, filters=filters).order_by()
     most = COLLECT_MAX_DATED if filters.start or filters.end else COLLECT_MAX
     if matching is not None and matching <= most:
-        entries = entries.filter(pk__in=reports.values("group_id"))
+        group_ids = reports.values("group_id")
+        if connection.vendor == "postgresql":
+            # = ANY(ARRAY(...)): PostgreSQL runs the subquery first, as SQLite does an IN, instead
+            # of a semi-join it may misjudge into a walk (a start date's bound defeats its
+            # estimates).
+            any_of = Func(
+                F("pk"),
+                ArraySubquery(group_ids),
+                template="%(expressions)s)",
+                arg_joiner=" = ANY(",
+                output_field=BooleanField(),
+            )
+            entries = entries.filter(any_of)
+        else:
+            entries = entries.filter(pk__in=group_ids)
     else:
         entries = entries.filter(Exists(reports.filter(group_id=OuterRef("pk"))))
     return entries.order_by("date", "id")
