@@ -68,7 +68,7 @@ run() {  # label, path, extra wrk arguments
 }
 
 echo "$(date -u +%FT%TZ) · $(nproc) cores · load $(cut -d' ' -f1-3 /proc/loadavg) · ${DATABASE_URL%%:*}" \
-  "· cache ${REDIS_URL:+redis}${REDIS_URL:-per-process memory} · $WORKERS gunicorn workers" \
+  "· cache ${REDIS_URL:-per-process memory} · $WORKERS gunicorn workers" \
   "· wrk $THREADS threads, $CONNECTIONS connections, ${DURATION}s per URL"
 run "timeline page" "/stories/$STORY/"
 run "timeline htmx fragment" "/stories/$STORY/" -H "HX-Request: true"
