@@ -156,3 +156,34 @@ def test_on_postgresql_a_rare_word_is_found_through_the_gin_index(large_story):
     query = chart_query(story_events(story=large_story, filters=TimelineFilters(q="refloated")))
     text = plan(query)
     assert "event_search" in text, text
+
+
+def test_an_unfiltered_page_of_entries_reads_the_entry_index_alone(events_story):
+    text = plan(story_entries(story=events_story, filters=TimelineFilters())[:51])
+    assert "group_story_timeline" in text
+    assert "timeline_event" not in text.replace("timeline_eventgroup", "")  # no report is read
+
+
+def test_many_matching_reports_walk_the_entries_in_order_probing_each_ones_reports(large_story):
+    from timeline.models import Entity
+
+    if connection.vendor == "postgresql":
+        pytest.skip(
+            "PostgreSQL plans both forms as a semi-join and picks the walk or the collection "
+            "from its statistics; docs/query-plans.md shows its choices at a million events"
+        )
+
+    entity = Entity.objects.filter(events__story=large_story).first()
+    filters = TimelineFilters(entity=entity)
+    text = plan(story_entries(story=large_story, filters=filters, matching=None)[:51])
+    assert "group_story_timeline" in text
+    assert re.search(r"event_group_id|group_id", text), text
+
+
+def test_few_matching_reports_are_collected_through_the_link_tables_entity_index(large_story):
+    from timeline.models import Entity
+
+    entity = Entity.objects.filter(events__story=large_story).first()
+    filters = TimelineFilters(entity=entity)
+    text = plan(story_entries(story=large_story, filters=filters, matching=10)[:51])
+    assert re.search(r"event_entities_entity_id", text), text

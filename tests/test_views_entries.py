@@ -139,9 +139,9 @@ def test_the_grouped_timeline_query_count_is_small_and_constant(
                 source=outlet,
             )
     assert Event.objects.order_by().values("group").distinct().count() == 8
-    # Story, the form's entity and source choices, entries, their reports, the reports' names,
-    # the density chart.
-    with django_assert_max_num_queries(7):
+    # Story, the form's entity and source choices (one query), entries, their reports, the
+    # reports' names, the density chart.
+    with django_assert_max_num_queries(6):
         response = client.get("/stories/suez/")
     assert response.content.decode().count("3 sources") == 8
     with django_assert_max_num_queries(5):

@@ -7,3 +7,13 @@ class TimelineConfig(AppConfig):
     name = "timeline"
     verbose_name = "News timeline"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from timeline.entries import named_changed
+        from timeline.models import Entity, Source
+
+        # Renaming an entity or source in the admin changes timelines drawn from the cache.
+        post_save.connect(named_changed, sender=Entity, dispatch_uid="timeline-entity-named")
+        post_save.connect(named_changed, sender=Source, dispatch_uid="timeline-source-named")

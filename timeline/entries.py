@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from timeline.extraction.grouping import (
@@ -22,7 +22,7 @@ from timeline.extraction.grouping import (
     cluster_join,
     dates_agree,
 )
-from timeline.models import VISIBLE, Article, Event, EventGroup, Precision, Story
+from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
 
 # Finer dates make the better headline date for an entry.
 _PRECISION_RANK = {p: n for n, p in enumerate(Precision.values)}
@@ -40,6 +40,36 @@ class GroupingSummary:
             f"{self.reports} reports: {self.moved} placed in an entry, {self.created} new "
             f"entries, {self.removed} empty entries removed."
         )
+
+
+def stories_changed(*, story_ids: Iterable[int | None]) -> None:
+    """Bump the revision of stories whose articles, events or entries were just written.
+
+    Everything the timeline caches is keyed by it (counts, chart, drawn pages), so a write is
+    seen by the next request. Call it inside the write's transaction, or after its last statement: never before.
+    """
+    ids = {pk for pk in story_ids if pk is not None}
+    if ids:
+        Story.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+
+
+# The fields of an entity or source the timeline shows (names, chip colour, filter links).
+_SHOWN = {"name", "kind", "slug"}
+
+
+def named_changed(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """post_save of an Entity or Source (the admin edits them directly): the stories whose
+    events name it are redrawn. After the commit, so no story row is locked inside a write
+    that may hold another story's lock (ingest sets an entity's kind)."""
+    if created or (update_fields is not None and not _SHOWN & set(update_fields)):
+        return
+    named = {"entities": instance.pk} if sender is Entity else {"source": instance.pk}
+
+    def bump() -> None:
+        stories = Event.objects.filter(**named).order_by().values_list("story_id", flat=True)
+        stories_changed(story_ids=set(stories.distinct()))
+
+    transaction.on_commit(bump)
 
 
 def _order(event: Event) -> tuple:
@@ -223,6 +253,7 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
         )
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
+    stories_changed(story_ids={group.story_id for group in groups.values()})
     return len(empty)
 
 

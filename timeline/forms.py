@@ -9,19 +9,39 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from timeline.fetching import FetchError
 from timeline.ingestion import InputError, decode_text, read_records
-from timeline.models import Precision, Story
-from timeline.selectors import Cursor, TimelineFilters, story_entities, story_sources
+from timeline.models import Entity, Precision, Source, Story
+from timeline.selectors import (
+    Cursor,
+    StoryFacets,
+    TimelineFilters,
+    story_facet_lookup,
+    story_facets,
+)
 from timeline.services import ArticleInput
 from timeline.web import PageDraft, PageError, draft_article, page_draft, url_draft
 
 UPLOAD_TYPES = (".html", ".htm", ".txt", ".json", ".jsonl")
 
 
+class StoryChoiceField(forms.ChoiceField):
+    """An entity or source of the story, by slug. The form looks the slug up in the story
+    (clean_entity, clean_source); the choices are read only when the form is drawn."""
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # "required" only: membership is the form's lookup
+
+
 class TimelineFilterForm(forms.Form):
-    """Validates the timeline's GET parameters; an invalid value becomes a message, not a 500."""
+    """Validates the timeline's GET parameters; an invalid value becomes a message, not a 500.
+
+    `with_choices`: the form will be drawn, so it reads the story's entities and sources with
+    their counts (cached per story revision) and checks the filters against them. Without it
+    (an htmx fragment, an export) an entity or source filter is checked by one small lookup.
+    """
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     # ISO only: the URL is a shareable contract, and "03/04/2021" means two different days.
@@ -37,20 +57,8 @@ class TimelineFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    entity = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        to_field_name="slug",
-        empty_label="Anyone, anything",
-        label="Person, organisation or place",
-    )
-    source = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        to_field_name="slug",
-        empty_label="All sources",
-        label="Source",
-    )
+    entity = StoryChoiceField(required=False, label="Person, organisation or place")
+    source = StoryChoiceField(required=False, label="Source")
     precision = forms.ChoiceField(
         required=False,
         choices=[("", "Any precision"), *Precision.choices],
@@ -58,14 +66,13 @@ class TimelineFilterForm(forms.Form):
     )
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, story: Story):
+    def __init__(self, data, *, story: Story, with_choices: bool = False):
         super().__init__(data)
-        self.fields["entity"].queryset = story_entities(story=story)
-        self.fields["entity"].label_from_instance = lambda e: (
-            f"{e.name} ({e.kind}, {e.event_count})"
-        )
-        self.fields["source"].queryset = story_sources(story=story)
-        self.fields["source"].label_from_instance = lambda s: f"{s.name} ({s.event_count})"
+        self.story = story
+        self.with_choices = with_choices
+        # Callables: evaluated only when the form is drawn.
+        self.fields["entity"].choices = self._entity_choices
+        self.fields["source"].choices = self._source_choices
         self.fields["entity"].error_messages["invalid_choice"] = (
             "No person, organisation or place by that name appears in this story."
         )
@@ -75,6 +82,49 @@ class TimelineFilterForm(forms.Form):
         )
         for name in ("start", "end"):
             self.fields[name].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
+
+    @cached_property
+    def facets(self) -> StoryFacets:
+        return story_facets(story=self.story)
+
+    @cached_property
+    def _looked_up(self) -> tuple[Entity | None, Source | None]:
+        return story_facet_lookup(
+            story=self.story,
+            entity=str(self.data.get("entity") or ""),
+            source=str(self.data.get("source") or ""),
+        )
+
+    def _entity_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("", "Anyone, anything"),
+            *((e.slug, f"{e.name} ({e.kind}, {e.event_count})") for e in self.facets.entities),
+        ]
+
+    def _source_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("", "All sources"),
+            *((s.slug, f"{s.name} ({s.event_count})") for s in self.facets.sources),
+        ]
+
+    def _story_choice(self, name: str) -> Entity | Source | None:
+        slug = self.cleaned_data.get(name) or ""
+        if not slug:
+            return None
+        if self.with_choices:
+            found = self.facets.entity(slug) if name == "entity" else self.facets.source(slug)
+        else:
+            entity, source = self._looked_up
+            found = entity if name == "entity" else source
+        if found is None:
+            raise ValidationError(self.fields[name].error_messages["invalid_choice"])
+        return found
+
+    def clean_entity(self) -> Entity | None:
+        return self._story_choice("entity")
+
+    def clean_source(self) -> Source | None:
+        return self._story_choice("source")
 
     def clean_after(self) -> Cursor | None:
         raw = self.cleaned_data.get("after") or ""

@@ -30,6 +30,9 @@ class Story(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by the service layer in the same transaction as every change to the story's
+    # articles, events or entries: the timeline's cached counts are keyed by it.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -275,12 +294,50 @@ def event_with_evidence(*, story: Story, pk: int) -> tuple[Event, Evidence]:
     return event, evidence
 
 
-def story_entries(*, story: Story, filters: TimelineFilters) -> QuerySet[EventGroup]:
-    """A story's timeline entries with at least one visible report matching the filters."""
-    matching = story_events(story=story, filters=filters).order_by()
-    return EventGroup.objects.filter(
-        story=story, report_count__gt=0, pk__in=matching.values("group_id")
-    ).order_by("date", "id")
+# A filtered page collects the entries of the matching reports and sorts them when at most
+# this many reports match; with more, walking the story's entries in date order and keeping
+# each that has a matching report finds a page sooner (about 50 / share-matching probes).
+COLLECT_MAX = 10_000
+# With a date filter the walk would also probe every entry before the range (an entry's own
+# date need not be in it), so collecting, bounded by the date index, wins for longer.
+COLLECT_MAX_DATED = 100_000
+
+
+def story_entries(
+    *, story: Story, filters: TimelineFilters, matching: int | None = None
+) -> QuerySet[EventGroup]:
+    """A story's timeline entries with at least one visible report matching the filters.
+
+    `matching`, how many visible reports match (when known), picks the plan: a few are
+    collected through the filter's own index, many are checked entry by entry along the
+    timeline index. Without filters no report is read: an entry's report_count (kept by the
+    service layer) says whether it has a visible one.
+    """
+    # The literal 0, as in story_list: SQLite uses the partial entry index only then.
+    entries = EventGroup.objects.filter(story=story, report_count__gt=RawSQL("0", ()))
+    if filters == TimelineFilters():
+        return entries.order_by("date", "id")
+    reports = story_events(story=story, filters=filters).order_by()
+    most = COLLECT_MAX_DATED if filters.start or filters.end else COLLECT_MAX
+    if matching is not None and matching <= most:
+        group_ids = reports.values("group_id")
+        if connection.vendor == "postgresql":
+            # = ANY(ARRAY(...)): PostgreSQL runs the subquery first, as SQLite does an IN, instead
+            # of a semi-join it may misjudge into a walk (a start date's bound defeats its
+            # estimates).
+            any_of = Func(
+                F("pk"),
+                ArraySubquery(group_ids),
+                template="%(expressions)s)",
+                arg_joiner=" = ANY(",
+                output_field=BooleanField(),
+            )
+            entries = entries.filter(any_of)
+        else:
+            entries = entries.filter(pk__in=group_ids)
+    else:
+        entries = entries.filter(Exists(reports.filter(group_id=OuterRef("pk"))))
+    return entries.order_by("date", "id")
 
 
 def story_timeline_page(
@@ -291,9 +348,16 @@ def story_timeline_page(
     An entry is one happening; it matches the filters when any of its reports does, and then
     shows all of its reports as evidence.
     """
-    entries = story_entries(story=story, filters=filters)
+    matching = None
+    if filters != TimelineFilters():
+        matching = sum(n for _, n in story_day_counts(story=story, filters=filters))
+    entries = story_entries(story=story, filters=filters, matching=matching)
     if after is not None:
-        entries = entries.filter(Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id))
+        # The first condition is redundant but sargable: the walk starts at the cursor.
+        entries = entries.filter(
+            Q(date__gte=after.date),
+            Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
+        )
     reports = (
         Event.objects.filter(VISIBLE)
         .select_related("article", "source")
@@ -303,9 +367,9 @@ def story_timeline_page(
         .order_by("article__published", "article_id", "sentence_start", "id")
     )
     rows = list(
-        entries.order_by("date", "id").prefetch_related(
-            Prefetch("events", queryset=reports, to_attr="reports")
-        )[: limit + 1]
+        entries.prefetch_related(Prefetch("events", queryset=reports, to_attr="reports"))[
+            : limit + 1
+        ]
     )
     next_cursor = None
     if len(rows) > limit:
@@ -318,21 +382,54 @@ def story_timeline_page(
     )
 
 
-def story_density(*, story: Story, filters: TimelineFilters) -> DensityChart | None:
-    """The density chart of the filtered timeline, from one GROUP BY on the indexed date column.
+def _cache_key(story: Story, name: str, detail: str = "") -> str:
+    """A key for one of a story's cached reads, valid for this revision of the story only.
 
-    Counting per day in the database and folding days into weeks or months here keeps it one
-    query served by the timeline index (at most a few thousand rows: one per distinct date).
+    The creation time tells a story from a later one that reuses its id (SQLite reuses the
+    highest id after a delete), so a rebuilt story never meets its predecessor's counts.
     """
-    day_counts = (
-        story_events(story=story, filters=filters)
-        .order_by()
-        .values_list("date")
-        .annotate(count=Count("pk"))
-        .order_by("date")
-    )
+    born = story.created_at.timestamp() if story.created_at else 0
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    return f"timeline:{story.pk}:{born:.6f}:{story.revision}:{name}:{digest}"
+
+
+def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:
+    """compute(), kept in the cache until the story next changes (see Story.revision)."""
+    return _cached(_cache_key(story, name, detail), compute)
+
+
+def _cached(key: str, compute: Callable[[], object]) -> object:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.TIMELINE_CACHE_SECONDS)
+    return value
+
+
+def story_day_counts(*, story: Story, filters: TimelineFilters) -> list[tuple[dt.date, int]]:
+    """Visible events per day matching the filters, oldest first; cached per story revision.
+
+    One GROUP BY on the indexed date column (at most a few thousand rows: one per distinct
+    date), served by the timeline index. At a million events it reads a million index entries,
+    so it is cached until the story next changes.
+    """
+
+    def count() -> list[tuple[dt.date, int]]:
+        return list(
+            story_events(story=story, filters=filters)
+            .order_by()
+            .values_list("date")
+            .annotate(count=Count("pk"))
+            .order_by("date")
+        )
+
+    return _cached(_cache_key(story, "days", filters.to_query()), count)
+
+
+def story_density(*, story: Story, filters: TimelineFilters) -> DensityChart | None:
+    """The density chart of the filtered timeline: per-day counts folded into bars here."""
     return density_chart(
-        day_counts,
+        story_day_counts(story=story, filters=filters),
         start=filters.start,
         end=filters.end,
         query_for=lambda start, end: filters.to_query(start=start, end=end),
@@ -366,22 +463,124 @@ def _month_key(event: EventGroup) -> tuple[int, int | None]:
     return event.date.year, event.date.month
 
 
-def story_sources(*, story: Story) -> QuerySet[Source]:
-    """The outlets with visible events in the story, with how many."""
+@dataclass(frozen=True)
+class StoryFacets:
+    """The filter form's choices: the story's entities (most frequent first) and sources (by
+    name), each an Entity or Source carrying `event_count`, its visible events in the story."""
+
+    entities: list[Entity]
+    sources: list[Source]
+
+    def entity(self, slug: str) -> Entity | None:
+        return next((e for e in self.entities if e.slug == slug), None)
+
+    def source(self, slug: str) -> Source | None:
+        return next((s for s in self.sources if s.slug == slug), None)
+
+
+_ENTITY, _SOURCE = "e", "s"
+
+
+def _entity_counts(story: Story) -> QuerySet:
+    links = Event.entities.through.objects.filter(
+        ~Q(event__status=RawSQL("'rejected'", ())), event__story=story
+    )
     return (
-        Source.objects.filter(events__story=story, events__status__in=["extracted", "verified"])
-        .annotate(event_count=Count("events"))
-        .order_by("name")
+        links.order_by()
+        .values_list(Value(_ENTITY), "entity_id", "entity__slug", "entity__name", "entity__kind")
+        .annotate(n=Count("pk"))
     )
 
 
-def story_entities(*, story: Story) -> QuerySet[Entity]:
-    """The people, organisations and places of the story's visible events, most frequent first."""
+def _source_counts(story: Story) -> QuerySet:
+    events = Event.objects.filter(_VISIBLE_INLINE, story=story, source__isnull=False)
     return (
-        Entity.objects.filter(events__story=story, events__status__in=["extracted", "verified"])
-        .annotate(event_count=Count("events"))
-        .order_by("-event_count", "name")
+        events.order_by()
+        .values_list(Value(_SOURCE), "source_id", "source__slug", "source__name", Value(""))
+        .annotate(n=Count("pk"))
     )
+
+
+def story_facet_counts(*, story: Story) -> QuerySet:
+    """Rows (facet, pk, slug, name, kind, count) of the story's entities and sources: the
+    uncached query behind story_facets."""
+    return _entity_counts(story).union(_source_counts(story), all=True)
+
+
+def story_facets(*, story: Story) -> StoryFacets:
+    """The story's entities and sources with their counts of visible events: one query.
+
+    Counting reads every event of the story (a second at a million events), so the counts
+    are cached per story revision; the names are read fresh each time (by primary key, one
+    cheap query), so an editor's renaming shows at once and a deleted entity drops out.
+    """
+    key = _cache_key(story, "facets")
+    counts: dict[tuple[str, int], int] | None = cache.get(key)
+    if counts is None:
+        rows = list(story_facet_counts(story=story))
+        counts = {(facet, pk): n for facet, pk, _slug, _name, _kind, n in rows}
+        cache.set(key, counts, settings.TIMELINE_CACHE_SECONDS)
+    else:
+        entity_ids = [pk for facet, pk in counts if facet == _ENTITY]
+        source_ids = [pk for facet, pk in counts if facet == _SOURCE]
+        names = (
+            Entity.objects.filter(pk__in=entity_ids)
+            .order_by()
+            .values_list(Value(_ENTITY), "pk", "slug", "name", "kind")
+        )
+        outlets = (
+            Source.objects.filter(pk__in=source_ids)
+            .order_by()
+            .values_list(Value(_SOURCE), "pk", "slug", "name", Value(""))
+        )
+        rows = [(*row, counts[row[0], row[1]]) for row in names.union(outlets, all=True)]
+    entities, sources = [], []
+    for facet, pk, slug, name, kind, n in rows:
+        if facet == _ENTITY:
+            entities.append(_with_count(Entity(pk=pk, slug=slug, name=name, kind=kind), n))
+        else:
+            sources.append(_with_count(Source(pk=pk, slug=slug, name=name), n))
+    entities.sort(key=lambda e: (-e.event_count, e.name))
+    sources.sort(key=lambda s: s.name)
+    return StoryFacets(entities=entities, sources=sources)
+
+
+def _with_count(instance, count: int):
+    instance.event_count = count
+    return instance
+
+
+def story_facet_lookup(
+    *, story: Story, entity: str = "", source: str = ""
+) -> tuple[Entity | None, Source | None]:
+    """The entity and source named by these slugs, each only if the story has a visible event
+    with it: what the filters accept when no choice list is shown (one query, none if no slug).
+    """
+    arms = []
+    if entity:
+        named = Event.objects.filter(_VISIBLE_INLINE, story=story, entities=OuterRef("pk"))
+        arms.append(
+            Entity.objects.filter(Exists(named), slug=entity)
+            .order_by()
+            .values_list(Value(_ENTITY), "pk", "slug", "name", "kind")
+        )
+    if source:
+        published = Event.objects.filter(_VISIBLE_INLINE, story=story, source=OuterRef("pk"))
+        arms.append(
+            Source.objects.filter(Exists(published), slug=source)
+            .order_by()
+            .values_list(Value(_SOURCE), "pk", "slug", "name", Value(""))
+        )
+    if not arms:
+        return None, None
+    rows = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
+    found_entity = found_source = None
+    for facet, pk, slug, name, kind in rows:
+        if facet == _ENTITY:
+            found_entity = Entity(pk=pk, slug=slug, name=name, kind=kind)
+        else:
+            found_source = Source(pk=pk, slug=slug, name=name)
+    return found_entity, found_source
 
 
 def article_with_events(*, story: Story, pk: int) -> tuple[Article, list[Event]]:

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from timeline.entries import article_group_events, groups_refresh
+from timeline.entries import article_group_events, groups_refresh, stories_changed
 from timeline.extraction import extract
 from timeline.extraction.entities import find_entities
 from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
@@ -185,6 +185,8 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
         article.save()
         return article
     with transaction.atomic():
+        before = Article.objects.filter(pk=article.pk).values_list("story_id", flat=True)
+        stories = {*before, article.story_id}
         article.save()
         changed = set(changed_fields)
         if changed & {"story", "source"}:
@@ -193,6 +195,8 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
             article_group_events(article=article)  # its reports leave the old story's entries
         elif "source" in changed:
             groups_refresh(group_ids=article.events.values_list("group_id", flat=True))
+        # Its title, date and source show on the timeline beside its reports.
+        stories_changed(story_ids=stories)
     return article
 
 
@@ -311,6 +315,7 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             groups_refresh(group_ids=[e.group_id for e in refreshable.values() if e.pk in retired])
         # The new and refreshed reports join the entries of the other articles' reports.
         article_group_events(article=article)
+        stories_changed(story_ids=[article.story_id])
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
         article.extracted_at = timezone.now()
@@ -430,6 +435,7 @@ def event_save_edit(
     )
     # A corrected date or a rejection changes what the event's timeline entry shows.
     groups_refresh(group_ids=[event.group_id])
+    stories_changed(story_ids=[event.story_id])  # last: after every write it covers
     return event
 
 
@@ -467,6 +473,12 @@ def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
         target, others = ranked[0], ranked[1:]
         if not others:
             return target
+        stories = set(
+            Event.objects.filter(entities__in=[o.pk for o in others])
+            .order_by()
+            .values_list("story_id", flat=True)
+            .distinct()
+        )
         through = Event.entities.through
         linked = set(through.objects.filter(entity=target).values_list("event_id", flat=True))
         moving = set(through.objects.filter(entity__in=others).values_list("event_id", flat=True))
@@ -489,6 +501,7 @@ def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
             target.kind = next((o.kind for o in others if o.kind != Entity.Kind.OTHER), target.kind)
         target.save(update_fields=["aliases", "kind"])
         Entity.objects.filter(pk__in=[o.pk for o in others]).delete()
+        stories_changed(story_ids=stories)  # their events name the target now
     return target
 
 

@@ -205,6 +205,10 @@ TIMELINE_LOGIN_FAILURE_LIMIT = env_int("TIMELINE_LOGIN_FAILURE_LIMIT", 5)
 TIMELINE_LOGIN_LOCKOUT_SECONDS = env_int("TIMELINE_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 TIMELINE_PAGE_SIZE = env_int("TIMELINE_PAGE_SIZE", 50)
+# How long the timeline's counts (filter choices, density chart) stay cached. A write to a story
+# makes them obsolete at once whatever this is (the keys carry the story's revision); this only
+# bounds the cache's size and how long a change made outside the service layer could go unseen.
+TIMELINE_CACHE_SECONDS = env_int("TIMELINE_CACHE_SECONDS", 3600)
 
 
 # Django 6 has the tasks API built in; Django 5.2 gets the same API from the django-tasks backport.

@@ -35,6 +35,13 @@ OBJECTS = (
     "manifest, the dredging plan, the toll increase, the emergency repairs, the harbour fees"
 ).split(", ")
 PLACES = "Suez, Ismailia, Port Said, Rotterdam, Singapore, Felixstowe, Jeddah, Piraeus".split(", ")
+# A few names appear in about one event in 10,000 each, and one outlet publishes one article in
+# 500: the rare filters, where walking the timeline in date order finds little.
+RARE_ENTITIES = (
+    "Harbour master Okafor, The salvage arbitrator, Dredger Amstel, Pilot Ferreira".split(", ")
+)
+RARE_ENTITY_SHARE = 1 / 10_000
+RARE_SOURCE_SHARE = 1 / 500
 PRECISIONS = ["day"] * 80 + ["week"] * 8 + ["month"] * 7 + ["quarter"] * 2 + ["year"] * 3
 
 
@@ -71,6 +78,9 @@ def synthetic_story_build(
             slug=f"synthetic-wire-{n}", defaults={"name": f"Synthetic Wire {n}"}
         )
         sources.append(source)
+    rare_source, _ = Source.objects.get_or_create(
+        slug="synthetic-wire-rare", defaults={"name": "Synthetic Wire Rare"}
+    )
     entities = []
     for n, name in enumerate(ACTORS + PLACES):
         kind = Entity.Kind.PLACE if name in PLACES else Entity.Kind.ORGANISATION
@@ -78,6 +88,13 @@ def synthetic_story_build(
             slug=f"synthetic-{n}", defaults={"name": f"{name} (synthetic)", "kind": kind}
         )
         entities.append(entity)
+    rare = []
+    for n, name in enumerate(RARE_ENTITIES):
+        entity, _ = Entity.objects.get_or_create(
+            slug=f"synthetic-rare-{n}",
+            defaults={"name": f"{name} (synthetic)", "kind": Entity.Kind.PERSON},
+        )
+        rare.append(entity)
     bursts = [rng.randrange(spec.days) for _ in range(6)]
     per_article = 20
     written = 0
@@ -87,7 +104,14 @@ def synthetic_story_build(
         with transaction.atomic():
             articles = Article.objects.bulk_create(
                 [
-                    _article(rng, spec, story, rng.choice(sources), written + i, bursts)
+                    _article(
+                        rng,
+                        spec,
+                        story,
+                        rare_source if rng.random() < RARE_SOURCE_SHARE else rng.choice(sources),
+                        written + i,
+                        bursts,
+                    )
                     for i in range(0, size, per_article)
                 ]
             )
@@ -103,8 +127,9 @@ def synthetic_story_build(
                     precision=event.precision,
                     end_date=event.end_date,
                     text=event.text,
-                    report_count=1,
-                    source_count=1,
+                    # As groups_refresh keeps it: an entry counts its visible reports only.
+                    report_count=0 if event.status == "rejected" else 1,
+                    source_count=0 if event.status == "rejected" else 1,
                 )
                 for event in events
             )
@@ -113,7 +138,10 @@ def synthetic_story_build(
             events = Event.objects.bulk_create(events)
             links = []
             for event in events:
-                for entity in rng.sample(entities, rng.choice((0, 0, 1, 1, 2, 3))):
+                named = rng.sample(entities, rng.choice((0, 0, 1, 1, 2, 3)))
+                if rng.random() < RARE_ENTITY_SHARE * len(rare):
+                    named.append(rng.choice(rare))
+                for entity in named:
                     links.append(through(event_id=event.pk, entity_id=entity.pk))
             through.objects.bulk_create(links)
         written += size

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timeline import selectors, services, tasks
 from timeline.forms import ArticleForm, TimelineFilterForm, UploadArticleForm, UrlArticleForm
 from timeline.models import Article, Event, Story
+from timeline.selectors import Cursor, TimelineFilters
 
 
 @require_GET
@@ -23,32 +28,79 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(request, "timeline/story_list.html", {"stories": selectors.story_list()})
 
 
+@dataclass(frozen=True)
+class RenderedEvents:
+    """A page of the timeline's events, drawn: what the page and its fragments insert."""
+
+    html: str
+    count: int
+    more: bool
+
+
 @require_GET
 def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
-    form = TimelineFilterForm(request.GET, story=story)
-    form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
-    filters = form.filters()
-    page = selectors.story_timeline_page(
-        story=story, filters=filters, after=form.cursor(), limit=settings.TIMELINE_PAGE_SIZE
-    )
-    embed = is_embed(request)
-    context = {
-        "story": story,
-        "form": form,
-        "page": page,
-        "query": _query_without_cursor(request),
-        "embed": embed,
-    }
-    template = "timeline/story.html"
     htmx = request.htmx
-    appending = bool(htmx and not htmx.history_restore_request and form.cursor())
-    if htmx and not htmx.history_restore_request:
-        # "Load more" appends a page; a filter change replaces the results region.
-        template += "#more-events" if appending else "#results"
-    if not appending:
-        context["density"] = selectors.story_density(story=story, filters=filters)
-    response = render(request, template, context)
+    fragment = bool(htmx and not htmx.history_restore_request)
+    # Only the full page draws the filter form, and so needs its choices and their counts.
+    form = TimelineFilterForm(request.GET, story=story, with_choices=not fragment)
+    embed = is_embed(request)
+    query = _query_without_cursor(request)
+    after = Cursor.parse(request.GET.get("after", "")) if request.GET.get("after") else None
+
+    def filters() -> TimelineFilters:
+        form.is_valid()  # invalid filters are dropped and shown as messages, never a 500
+        return form.filters()
+
+    def render_events() -> RenderedEvents:
+        page = selectors.story_timeline_page(
+            story=story, filters=filters(), after=after, limit=settings.TIMELINE_PAGE_SIZE
+        )
+        context = {"story": story, "page": page, "query": query, "embed": embed}
+        html = render_to_string("timeline/story.html#event-groups", context)
+        return RenderedEvents(html=mark_safe(html), count=page.count, more=bool(page.next_cursor))
+
+    def events() -> RenderedEvents:
+        return selectors.story_cached(story, "events", f"{embed}|{query}|{after}", render_events)
+
+    def render_results() -> str:
+        context = {
+            "story": story,
+            "form": form,
+            "events": events(),
+            "embed": embed,
+            "density": selectors.story_density(story=story, filters=filters()),
+        }
+        return mark_safe(render_to_string("timeline/story.html#results", context, request))
+
+    # What the page shows of the story is drawn once per revision of the story and kept (see
+    # selectors.story_cached), keyed by all it depends on: the query (filters, cursor, embed)
+    # and, for the export links' absolute URLs, the host. "Load more" appends a page of events;
+    # a filter change replaces the results region; the full page adds the form around them.
+    if fragment and after is not None:
+        response = HttpResponse(events().html)
+    else:
+        origin = f"{request.scheme}://{request.get_host()}"
+        detail = f"{origin}|{embed}|{query}|{after}"
+        results = selectors.story_cached(story, "results", detail, render_results)
+        if fragment:
+            response = HttpResponse(results)
+        else:
+
+            def render_content() -> str:
+                filters()  # the form shows the values it kept and the messages of those dropped
+                context = {"story": story, "form": form, "results": results, "embed": embed}
+                html = render_to_string("timeline/story.html#page-content", context, request)
+                return mark_safe(html)
+
+            # The page around the results: the filter form with its choices, drawn once too.
+            # Only the frame (its CSRF token and script nonce) is drawn for every request.
+            content = selectors.story_cached(story, "content", detail, render_content)
+            response = render(
+                request,
+                "timeline/story.html",
+                {"story": story, "content": content, "embed": embed},
+            )
     patch_vary_headers(response, ["HX-Request"])
     if embed:
         allow_framing(response)

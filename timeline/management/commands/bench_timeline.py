@@ -1,99 +1,195 @@
-"""Time the timeline's first page and density chart on a story: p50/p95 and queries, printed."""
+"""Time the timeline on a story: first page, "load more" and density chart, cold and warm.
+
+For each filter combination it requests the full page and the htmx fragment, then the second
+page through the first page's cursor ("load more"), and prints p50/p95 server time and the most
+queries one request made. "warm" repeats a request with the story's counts already cached;
+"cold" is the first request after a write: before each one the story's revision is bumped (what
+every write through the service layer does), so the cached counts and chart are recomputed.
+"""
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from timeline.models import Event, Story
-from timeline.selectors import TimelineFilters, story_density
+from timeline.selectors import Cursor, TimelineFilters, story_density, story_facets
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Timing:
+    p50: float
+    p95: float
+    queries: int  # the most any one request made
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark a story's timeline on the current database (DATABASE_URL): the first page "
-        "(full page and htmx fragment, per filter) and the density chart aggregate."
+        "Benchmark a story's timeline on the current database (DATABASE_URL) and cache: the "
+        "first page and the next page (full page and htmx fragment) under several filter "
+        "combinations, and the density chart, each cold (just after a write) and warm."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--story", default="synthetic", help="Story slug (see build_synthetic_story)."
         )
-        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--runs", type=int, default=30, help="Warm requests per row.")
+        parser.add_argument(
+            "--cold-runs", type=int, default=5, help="Cold requests per row (0: warm only)."
+        )
+        parser.add_argument(
+            "--match", default="", help="Run only the cases whose label contains this."
+        )
 
-    def handle(self, *args, story: str, runs: int, **options):
+    def handle(self, *args, story: str, runs: int, cold_runs: int, match: str, **options):
+        if runs < 1 or cold_runs < 0:
+            raise CommandError("--runs must be at least 1 and --cold-runs at least 0.")
         # Plain static URLs: a benchmark should not need collectstatic's manifest first.
         storages = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         with override_settings(STORAGES=storages, ALLOWED_HOSTS=["localhost"]):
-            self._run(story=story, runs=runs)
+            self._run(slug=story, runs=runs, cold_runs=cold_runs, match=match)
 
-    def _run(self, *, story: str, runs: int) -> None:
+    def _run(self, *, slug: str, runs: int, cold_runs: int, match: str) -> None:
         try:
-            subject = Story.objects.get(slug=story)
+            subject = Story.objects.get(slug=slug)
         except Story.DoesNotExist as exc:
             raise CommandError(
-                f"No story {story!r}; build one: manage.py build_synthetic_story --slug {story}"
+                f"No story {slug!r}; build one: manage.py build_synthetic_story --slug {slug}"
             ) from exc
+        self.subject = subject
         events = Event.objects.filter(story=subject).count()
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         self.stdout.write(
-            f"{connection.vendor} · story {story!r} · {events:,} events · {runs} runs each\n"
+            f"{connection.vendor} · cache {backend} · story {slug!r} · {events:,} events · "
+            f"{runs} warm and {cold_runs} cold runs each\n"
         )
         client = Client(HTTP_HOST="localhost")
         url = subject.get_absolute_url()
-        sample = Event.objects.filter(story=subject).exclude(entities=None).order_by("id").first()
-        entity = sample.entities.order_by("id").first() if sample else None
+        self.stdout.write(
+            f"{'request':40} {'warm p50':>9} {'p95':>7} {'queries':>7} │ "
+            f"{'cold p50':>9} {'p95':>7} {'queries':>7}"
+        )
+        for label, params in self._cases(subject):
+            if match and match not in label:
+                continue
+            query = urlencode({k: v for k, v in params.items() if v})
+            first = f"{url}?{query}" if query else url
+            for kind, headers in (("page", {}), ("htmx", HTMX)):
+                self._row(
+                    f"{label} · {kind}",
+                    lambda path=first, headers=headers: client.get(path, headers=headers),
+                    runs,
+                    cold_runs,
+                )
+            cursor = self._next_cursor(client, first)
+            if cursor is None:
+                continue
+            more = f"{url}?{urlencode({**params, 'after': str(cursor)})}"
+            for kind, headers in (("page", {}), ("htmx", HTMX)):
+                self._row(
+                    f"{label} · load more · {kind}",
+                    lambda path=more, headers=headers: client.get(path, headers=headers),
+                    runs,
+                    cold_runs,
+                )
+        if not match or "chart" in match:
+            for label, filters in (
+                ("density chart", TimelineFilters()),
+                ("density chart · q=refloated", TimelineFilters(q="refloated")),
+            ):
+                self._row(label, lambda filters=filters: self._chart(filters), runs, cold_runs)
+
+    def _cases(self, story: Story) -> list[tuple[str, dict[str, str]]]:
+        facets = story_facets(story=story)
+        entities = sorted(facets.entities, key=lambda e: (e.event_count, e.pk))
+        sources = sorted(facets.sources, key=lambda s: (s.event_count, s.pk))
         cases = [
             ("first page", {}),
             ("q=refloated", {"q": "refloated"}),
             ('q="northern channel"', {"q": '"northern channel"'}),
             ("start+end (one month)", {"start": "2021-03-01", "end": "2021-03-31"}),
-            ("start (late)", {"start": _late_start(subject)}),
-            ("source", {"source": sample.source.slug if sample and sample.source else ""}),
-            ("entity", {"entity": entity.slug if entity else ""}),
+            ("start (late)", {"start": _late_start(story)}),
             ("precision=month", {"precision": "month"}),
         ]
-        self.stdout.write(f"{'request':32} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-        for label, params in cases:
-            query = urlencode({k: v for k, v in params.items() if v})
-            path = f"{url}?{query}" if query else url
-            for kind, headers in (("page", {}), ("htmx", {"HX-Request": "true"})):
-                timings, queries = self._time(
-                    lambda path=path, headers=headers: client.get(path, headers=headers), runs
+        if sources:
+            frequent, rare = sources[-1], sources[0]
+            cases.append((f"source ({frequent.event_count:,})", {"source": frequent.slug}))
+            if rare != frequent:
+                cases.append((f"source, rare ({rare.event_count:,})", {"source": rare.slug}))
+        if entities:
+            frequent, rare = entities[-1], entities[0]
+            cases.append((f"entity ({frequent.event_count:,})", {"entity": frequent.slug}))
+            if rare != frequent:
+                cases.append((f"entity, rare ({rare.event_count:,})", {"entity": rare.slug}))
+            if sources:
+                cases.append(
+                    (
+                        "entity+source",
+                        {"entity": entities[-1].slug, "source": sources[-1].slug},
+                    )
                 )
-                self._row(f"{label} · {kind}", timings, queries)
-        filters = TimelineFilters()
-        timings, queries = self._time(lambda: story_density(story=subject, filters=filters), runs)
-        self._row("density chart aggregate", timings, queries)
-        filtered = TimelineFilters(q="refloated")
-        timings, queries = self._time(lambda: story_density(story=subject, filters=filtered), runs)
-        self._row("density chart · q=refloated", timings, queries)
+        cases.append(
+            ("q+start+end", {"q": "refloated", "start": "2021-01-01", "end": "2021-06-30"})
+        )
+        if sources:
+            cases.append(
+                ("source+precision=week", {"source": sources[-1].slug, "precision": "week"})
+            )
+        return cases
 
-    def _time(self, call, runs: int) -> tuple[list[float], int]:
-        call()  # warm caches, templates and the database's buffers
-        timings = []
-        with CaptureQueriesContext(connection) as captured:
-            for _ in range(runs):
+    def _next_cursor(self, client: Client, path: str) -> Cursor | None:
+        """The first page's "load more" cursor, as a reader's browser would follow it."""
+        html = client.get(path, headers=HTMX).content.decode()
+        found = re.search(r"after=(\d{4}-\d{2}-\d{2}_\d+)", html)
+        return Cursor.parse(found.group(1)) if found else None
+
+    def _chart(self, filters: TimelineFilters):
+        story = Story.objects.get(pk=self.subject.pk)  # the revision as a request reads it
+        return story_density(story=story, filters=filters)
+
+    def _bump(self) -> None:
+        Story.objects.filter(pk=self.subject.pk).update(revision=F("revision") + 1)
+
+    def _time(self, call: Callable, runs: int, *, cold: bool) -> Timing:
+        timings, queries = [], 0
+        for _ in range(runs):
+            if cold:
+                self._bump()
+            with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
                 response = call()
                 timings.append((time.perf_counter() - began) * 1000)
-                if getattr(response, "status_code", 200) != 200:
-                    raise CommandError(f"HTTP {response.status_code}")
-        return timings, len(captured) // runs
-
-    def _row(self, label: str, timings: list[float], queries: int) -> None:
-        p50 = statistics.median(timings)
+            queries = max(queries, len(captured))
+            if getattr(response, "status_code", 200) != 200:
+                raise CommandError(f"HTTP {response.status_code}")
         p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0]
-        self.stdout.write(f"{label:32} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        return Timing(p50=statistics.median(timings), p95=p95, queries=queries)
+
+    def _row(self, label: str, call: Callable, runs: int, cold_runs: int) -> None:
+        call()  # templates compiled, the database's buffers warm, the counts cached
+        warm = self._time(call, runs, cold=False)
+        text = f"{label:40} {warm.p50:9.1f} {warm.p95:7.1f} {warm.queries:7d} │ "
+        if cold_runs:
+            cold = self._time(call, cold_runs, cold=True)
+            text += f"{cold.p50:9.1f} {cold.p95:7.1f} {cold.queries:7d}"
+        self.stdout.write(text.rstrip(" │"))
 
 
 def _late_start(story: Story) -> str:

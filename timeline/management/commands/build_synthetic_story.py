@@ -27,7 +27,12 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 # Fresh statistics and visibility map, as autovacuum would leave them in production.
-                for table in ("timeline_event", "timeline_event_entities", "timeline_article"):
+                for table in (
+                    "timeline_event",
+                    "timeline_eventgroup",
+                    "timeline_event_entities",
+                    "timeline_article",
+                ):
                     cursor.execute(f"VACUUM ANALYZE {table}")
             else:
                 cursor.execute("ANALYZE")  # VACUUM cannot run inside a transaction (tests)

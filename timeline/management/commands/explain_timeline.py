@@ -12,10 +12,11 @@ from timeline.models import VISIBLE, Article, Entity, Event, Story
 from timeline.selectors import (
     Cursor,
     TimelineFilters,
-    story_entities,
+    story_entries,
     story_events,
+    story_facet_counts,
+    story_facets,
     story_list,
-    story_sources,
 )
 
 PAGE = 51  # a page of 50 and one more, to know whether there is a next page
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         month = last.replace(day=1) - dt.timedelta(days=60)
         article = Article.objects.filter(story=story).order_by("id").first()
         yield "Story by slug (every timeline request)", Story.objects.filter(slug=story.slug)
+        yield from self._entry_queries(story, month)
         yield "First page", page(events())
         yield (
             "Entities of the page's events (prefetch)",
@@ -96,8 +98,7 @@ class Command(BaseCommand):
         )
         if source:
             yield f"Density chart: source `{source.slug}`", chart(events(source=source))
-        yield "Filter form: sources with counts", story_sources(story=story)
-        yield "Filter form: entities with counts", story_entities(story=story)
+        yield "Filter form: entities and sources with counts", story_facet_counts(story=story)
         yield "Story list (home page)", story_list()
         if article:
             articles = Article.objects.select_related("story", "source")
@@ -106,6 +107,36 @@ class Command(BaseCommand):
                 "Article page: its events",
                 article.events.filter(VISIBLE).order_by("sentence_start", "timex_start", "id"),
             )
+
+    def _entry_queries(self, story: Story, month: dt.date):
+        """The page of timeline entries: walked in date order, or collected from few reports."""
+
+        def entries(plan: str, **filters):
+            # story_entries collects when told few reports match (1), else walks (None).
+            matching = 1 if plan == "collect" else None
+            query = story_entries(
+                story=story, filters=TimelineFilters(**filters), matching=matching
+            )
+            return query[:PAGE]
+
+        facets = story_facets(story=story)
+        by_count = sorted(facets.entities, key=lambda e: (e.event_count, e.pk))
+        sources = sorted(facets.sources, key=lambda s: (s.event_count, s.pk))
+        yield "Entries: first page (no filter: no report is read)", entries("walk")
+        yield "Entries: `q=refloated` (walk)", entries("walk", q="refloated")
+        if by_count:
+            rare, frequent = by_count[0], by_count[-1]
+            yield f"Entries: entity `{frequent.slug}` (walk)", entries("walk", entity=frequent)
+            yield f"Entries: rare entity `{rare.slug}` (collect)", entries("collect", entity=rare)
+        if sources:
+            yield (
+                f"Entries: rare source `{sources[0].slug}` (collect)",
+                entries("collect", source=sources[0]),
+            )
+        yield (
+            "Entries: one month (collect)",
+            entries("collect", start=month.replace(day=1), end=_month_end(month)),
+        )
 
 
 def _month_end(day: dt.date) -> dt.date:
