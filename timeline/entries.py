@@ -46,7 +46,8 @@ def stories_changed(*, story_ids: Iterable[int | None]) -> None:
     """Bump the revision of stories whose articles, events or entries were just written.
 
     Everything the timeline caches is keyed by it (counts, chart, drawn pages), so a write is
-    seen by the next request. Call it inside the write's transaction, or after its last statement: never before.
+    seen by the next request. Call it inside the write's transaction, or after its last
+    statement: never before.
     """
     ids = {pk for pk in story_ids if pk is not None}
     if ids:
