@@ -6,6 +6,7 @@ extraction. The similarity itself is pure Python in `timeline.extraction.groupin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ from timeline.extraction.grouping import (
     Method,
     Report,
     cluster_join,
+    content_words,
     dates_agree,
+    words_near,
 )
 from timeline.models import VISIBLE, Article, Event, EventGroup, Precision, Story
 
@@ -324,3 +327,220 @@ def group_set_canonical(*, group: EventGroup, event: Event, user=None) -> EventG
         groups_refresh(group_ids=[group.pk])
         group.refresh_from_db()
     return group
+
+
+# Grouping many new articles in one transaction (bulk ingestion). The outcome is the one
+# `article_group_events` gives called after each article in turn; only the work differs: the
+# story is read once, kept in memory, and a report is compared only with the reports whose dates
+# can meet its own (any other scores 0, so it can never make an entry the best).
+
+_SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
+
+
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@dataclass(eq=False)
+class _Entry:
+    """An entry while grouping: its reports in timeline order and its place among entries
+    (existing ones by their first report, then those the current article starts)."""
+
+    cluster: Cluster
+    order: tuple
+    first: Event | None = None  # the new event that started a new entry
+
+
+class StoryGrouping:
+    """A story's reports and entries in memory, to place the reports of article after article.
+
+    Built inside the caller's transaction, after the story row is locked, from the story's
+    visible reports (leaving out `exclude_articles`, the ones about to be placed).
+    `orphans` counts visible reports outside any entry: one-at-a-time grouping would place
+    them with the next article's, so the caller must then group one article at a time.
+    """
+
+    def __init__(
+        self,
+        *,
+        story: Story,
+        exclude_articles: Iterable[int] = (),
+        method: Method = DEFAULT_METHOD,
+        words: dict[tuple[str, str], tuple[frozenset, frozenset]] | None = None,
+    ):
+        self.story, self.method = story, method
+        self.words = {} if words is None else words
+        Story.objects.select_for_update().filter(pk=story.pk).first()  # one grouping at a time
+        rows = list(
+            Event.objects.filter(VISIBLE, story=story)
+            .exclude(article_id__in=list(exclude_articles))
+            .order_by("article__published", "article_id", "sentence_start", "id")
+            .values_list(
+                "id",
+                "date",
+                "precision",
+                "end_date",
+                "text",
+                "timex_text",
+                "article_id",
+                "sentence_start",
+                "article__published",
+                "group_id",
+            )
+        )
+        names: dict[int, set[str]] = {}
+        through = Event.entities.through
+        for event_id, entity_id in through.objects.filter(
+            event__story=story, event__in=[row[0] for row in rows]
+        ).values_list("event_id", "entity_id"):
+            names.setdefault(event_id, set()).add(str(entity_id))
+        self.keys: dict[object, tuple] = {}
+        self.entry_of: dict[object, _Entry] = {}
+        self.position: dict[object, int] = {}  # a report's index in its entry's reports
+        self.entries: list[_Entry] = []
+        by_group: dict[int, _Entry] = {}
+        self.orphans = 0
+        self.days: dict[int, list[Report]] = {}
+        self.months: dict[int, list[Report]] = {}
+        reports = []
+        for pk, date, precision, end, text, timex, article_id, start, published, group in rows:
+            report = self.report(
+                id=pk,
+                date=date,
+                precision=precision,
+                end_date=end,
+                text=text,
+                timex_text=timex,
+                entities=frozenset(names.get(pk, ())),
+                published=published,
+                sentence=(article_id, start),
+            )
+            reports.append(report)
+            self.keys[pk] = (published, article_id, start, pk)
+            if group is None:
+                self.orphans += 1
+                continue
+            entry = by_group.get(group)
+            if entry is None:
+                entry = _Entry(cluster=Cluster(reports=[], key=group), order=(0, self.keys[pk]))
+                by_group[group] = entry
+                self.entries.append(entry)
+            self.position[pk] = len(entry.cluster.reports)
+            entry.cluster.reports.append(report)
+            self.entry_of[pk] = entry
+            self._index(report)
+        self.corpus = Corpus(reports)
+        self.size = len(reports)
+        self.sequence = 0
+
+    def report(self, *, text: str, timex_text: str, **fields) -> Report:
+        """A Report, its words computed once per sentence (and remembered across batches)."""
+        words = self.words.get((text, timex_text))
+        if words is None:
+            words = self.words[(text, timex_text)] = (
+                content_words(text, drop=timex_text),
+                words_near(text, timex_text),
+            )
+        return Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
+
+    def _index(self, report: Report) -> None:
+        start, end = report.period
+        if (end - start).days < _SHORT_DAYS:
+            for n in range(start.toordinal(), end.toordinal() + 1):
+                self.days.setdefault(n, []).append(report)
+        else:
+            for n in range(_month(start), _month(end) + 1):
+                self.months.setdefault(n, []).append(report)
+
+    def _near(self, report: Report) -> Iterable[Report]:
+        """Every indexed report whose dates may meet this one's (and a few that do not)."""
+        start, end = report.period
+        reach = dt.timedelta(days=self.method.tolerance_days)
+        low, high = start - reach, end + reach
+        seen: set[int] = set()
+        for n in range(low.toordinal(), high.toordinal() + 1):
+            for other in self.days.get(n, ()):
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    yield other
+        for n in range(_month(low), _month(high) + 1):
+            for other in self.months.get(n, ()):
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    yield other
+
+    def _join(self, report: Report) -> _Entry | None:
+        """`cluster_join` over the story's entries, looking only at reports that can score."""
+        if self.method.threshold <= 0:  # then even an entry scoring 0 may be chosen
+            clusters = sorted(self.entries, key=lambda e: e.order)
+            best = cluster_join(
+                report, [e.cluster for e in clusters], corpus=self.corpus, method=self.method
+            )
+            return next((e for e in clusters if e.cluster is best), None)
+        scores: dict[_Entry, list[tuple[int, float]]] = {}
+        for other in self._near(report):
+            score = self.corpus.similarity(report, other, self.method)
+            if score:
+                scores.setdefault(self.entry_of[other.id], []).append(
+                    (self.position[other.id], score)
+                )
+        best, best_score = None, self.method.threshold
+        for entry in sorted(scores, key=lambda e: e.order):
+            # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
+            total = sum(score for _, score in sorted(scores[entry]))
+            score = total / len(entry.cluster.reports)
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = entry, score
+        return best
+
+    def place(self, events: list[Event], *, published: dt.date) -> dict[int, _Entry]:
+        """Place one new article's reports (unsaved events with their `entity_ids`), as
+        `article_group_events` would: returns each event's entry, by its index in `events`."""
+        if not events:
+            return {}
+        fresh: list[tuple[tuple, int, Report]] = []
+        for n, event in enumerate(events):
+            self.sequence += 1
+            ref = ("new", self.sequence)
+            report = self.report(
+                id=ref,
+                date=event.date,
+                precision=event.precision,
+                end_date=event.end_date,
+                text=event.text,
+                timex_text=event.timex_text,
+                entities=frozenset(str(pk) for pk in event.entity_ids),
+                published=published,
+                sentence=(event.article_id, event.sentence_start),
+            )
+            key = (published, event.article_id, event.sentence_start, self.sequence)
+            self.keys[ref] = key
+            fresh.append((key, n, report))
+        fresh.sort(key=lambda item: item[0])
+        self.size += len(fresh)
+        self.corpus.size = max(1, self.size)
+        self.corpus.word_df.update(w for _, _, r in fresh for w in r.words)
+        self.corpus.entity_df.update(e for _, _, r in fresh for e in r.entities)
+        placed: dict[int, _Entry] = {}
+        started: list[_Entry] = []
+        for _key, n, report in fresh:
+            entry = self._join(report)
+            if entry is None:
+                entry = _Entry(
+                    cluster=Cluster(reports=[], key=None), order=(1, len(started)), first=events[n]
+                )
+                started.append(entry)
+                self.entries.append(entry)
+            self.position[report.id] = len(entry.cluster.reports)
+            entry.cluster.reports.append(report)
+            self.entry_of[report.id] = entry
+            placed[n] = entry
+        # Between articles, each entry's reports (and so the entries) are in timeline order.
+        for entry in dict.fromkeys(placed.values()):
+            entry.cluster.reports.sort(key=lambda r: self.keys[r.id])
+            entry.order = (0, self.keys[entry.cluster.reports[0].id])
+            for n, report in enumerate(entry.cluster.reports):
+                self.position[report.id] = n
+        for _, _, report in fresh:
+            self._index(report)
+        return placed
