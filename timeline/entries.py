@@ -351,6 +351,24 @@ class _Entry:
     first: Event | None = None  # the new event that started a new entry
 
 
+class _RememberingCorpus(Corpus):
+    """A Corpus that computes each word's weight once until its counts change (`changed`)."""
+
+    def __init__(self, reports: Iterable[Report]):
+        super().__init__(reports)
+        self.changed()
+
+    def changed(self) -> None:
+        self._weights: dict[int, dict[str, float]] = {id(self.word_df): {}, id(self.entity_df): {}}
+
+    def _idf(self, df, item: str) -> float:
+        weights = self._weights[id(df)]
+        weight = weights.get(item)
+        if weight is None:
+            weight = weights[item] = super()._idf(df, item)
+        return weight
+
+
 class StoryGrouping:
     """A story's reports and entries in memory, to place the reports of article after article.
 
@@ -429,7 +447,7 @@ class StoryGrouping:
             entry.cluster.reports.append(report)
             self.entry_of[pk] = entry
             self._index(report)
-        self.corpus = Corpus(reports)
+        self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
         self.sequence = 0
 
@@ -521,6 +539,7 @@ class StoryGrouping:
         self.corpus.size = max(1, self.size)
         self.corpus.word_df.update(w for _, _, r in fresh for w in r.words)
         self.corpus.entity_df.update(e for _, _, r in fresh for e in r.entities)
+        self.corpus.changed()
         placed: dict[int, _Entry] = {}
         started: list[_Entry] = []
         for _key, n, report in fresh:
@@ -534,6 +553,7 @@ class StoryGrouping:
             self.position[report.id] = len(entry.cluster.reports)
             entry.cluster.reports.append(report)
             self.entry_of[report.id] = entry
+            self._index(report)  # the article's next reports may join its entry
             placed[n] = entry
         # Between articles, each entry's reports (and so the entries) are in timeline order.
         for entry in dict.fromkeys(placed.values()):
@@ -541,6 +561,4 @@ class StoryGrouping:
             entry.order = (0, self.keys[entry.cluster.reports[0].id])
             for n, report in enumerate(entry.cluster.reports):
                 self.position[report.id] = n
-        for _, _, report in fresh:
-            self._index(report)
         return placed
