@@ -27,6 +27,13 @@ from timeline.extraction.grouping import (
 )
 from timeline.models import VISIBLE, Article, Event, EventGroup, Precision, Story
 
+# A report is compared with at most this many of an entry's reports, its first in timeline order
+# (average linkage over them). Past a handful, more reports of one happening change the average
+# little but cost a comparison each: without the cap, placing a report in a story of 25,000
+# reports took a thousand comparisons. On the labelled set (tests/data/grouping-labels.json)
+# every cap from 6 up groups exactly as comparing with all reports does.
+LINKAGE_REPORTS = 6
+
 # Finer dates make the better headline date for an entry.
 _PRECISION_RANK = {p: n for n, p in enumerate(Precision.values)}
 
@@ -107,7 +114,7 @@ def _regroup(
     placed: dict[int, Cluster] = {}
     for event in progress(moving) if progress else moving:
         report = reports[event.pk]
-        target = cluster_join(report, list(clusters.values()), corpus=corpus, method=method)
+        target = _cluster_join_capped(report, list(clusters.values()), corpus, method)
         if target is None:
             # A report starting an entry keeps the one it was in when that is free, so that
             # grouping again gives the same entries (and their history) back.
@@ -146,6 +153,15 @@ def _regroup(
     return GroupingSummary(
         reports=len(moving), moved=len(changed), created=created, removed=removed
     )
+
+
+def _cluster_join_capped(
+    report: Report, clusters: list[Cluster], corpus: Corpus, method: Method
+) -> Cluster | None:
+    """`cluster_join`, each entry stood for by its first LINKAGE_REPORTS reports."""
+    heads = [Cluster(reports=c.reports[:LINKAGE_REPORTS], key=c.key) for c in clusters]
+    best = cluster_join(report, heads, corpus=corpus, method=method)
+    return None if best is None else clusters[heads.index(best)]
 
 
 def article_group_events(*, article: Article, method: Method = DEFAULT_METHOD) -> GroupingSummary:
@@ -343,12 +359,16 @@ def _month(day: dt.date) -> int:
 
 @dataclass(eq=False)
 class _Entry:
-    """An entry while grouping: its reports in timeline order and its place among entries
-    (existing ones by their first report, then those the current article starts)."""
+    """An entry while grouping: the reports it is compared by (its first LINKAGE_REPORTS in
+    timeline order), how many it has, and its place among entries (existing ones by their
+    first report, then the ones the article being placed starts, in that order)."""
 
-    cluster: Cluster
+    heads: list[Report]
+    size: int
     order: tuple
+    key: int | None = None  # the EventGroup's id; None until a new entry is stored
     first: Event | None = None  # the new event that started a new entry
+    new: list[Report] | None = None  # reports the current article added
 
 
 class _RememberingCorpus(Corpus):
@@ -373,16 +393,16 @@ class StoryGrouping:
     """A story's reports and entries in memory, to place the reports of article after article.
 
     Built inside the caller's transaction, after the story row is locked, from the story's
-    visible reports (leaving out `exclude_articles`, the ones about to be placed).
-    `orphans` counts visible reports outside any entry: one-at-a-time grouping would place
-    them with the next article's, so the caller must then group one article at a time.
+    visible reports. `orphans` counts visible reports outside any entry: one-at-a-time grouping
+    would place them with the next article's, so the caller must then group one article at a
+    time. Each report is compared only with the entries' reports whose dates can meet its own
+    (any other scores 0, which can never make an entry the best).
     """
 
     def __init__(
         self,
         *,
         story: Story,
-        exclude_articles: Iterable[int] = (),
         method: Method = DEFAULT_METHOD,
         words: dict[tuple[str, str], tuple[frozenset, frozenset]] | None = None,
     ):
@@ -391,7 +411,6 @@ class StoryGrouping:
         Story.objects.select_for_update().filter(pk=story.pk).first()  # one grouping at a time
         rows = list(
             Event.objects.filter(VISIBLE, story=story)
-            .exclude(article_id__in=list(exclude_articles))
             .order_by("article__published", "article_id", "sentence_start", "id")
             .values_list(
                 "id",
@@ -413,13 +432,13 @@ class StoryGrouping:
         ).values_list("event_id", "entity_id"):
             names.setdefault(event_id, set()).add(str(entity_id))
         self.keys: dict[object, tuple] = {}
-        self.entry_of: dict[object, _Entry] = {}
-        self.position: dict[object, int] = {}  # a report's index in its entry's reports
+        self.entry_of: dict[object, _Entry] = {}  # of the reports entries are compared by
         self.entries: list[_Entry] = []
-        by_group: dict[int, _Entry] = {}
+        # Those reports by the days (short periods) or months (long ones) they can meet.
+        self.days: dict[int, dict[int, Report]] = {}
+        self.months: dict[int, dict[int, Report]] = {}
         self.orphans = 0
-        self.days: dict[int, list[Report]] = {}
-        self.months: dict[int, list[Report]] = {}
+        by_group: dict[int, _Entry] = {}
         reports = []
         for pk, date, precision, end, text, timex, article_id, start, published, group in rows:
             report = self.report(
@@ -440,13 +459,13 @@ class StoryGrouping:
                 continue
             entry = by_group.get(group)
             if entry is None:
-                entry = _Entry(cluster=Cluster(reports=[], key=group), order=(0, self.keys[pk]))
+                entry = _Entry(heads=[], size=0, order=(0, self.keys[pk]), key=group)
                 by_group[group] = entry
                 self.entries.append(entry)
-            self.position[pk] = len(entry.cluster.reports)
-            entry.cluster.reports.append(report)
-            self.entry_of[pk] = entry
-            self._index(report)
+            entry.size += 1
+            if len(entry.heads) < LINKAGE_REPORTS:
+                entry.heads.append(report)
+                self._index(report, entry)
         self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
         self.sequence = 0
@@ -461,14 +480,24 @@ class StoryGrouping:
             )
         return Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
 
-    def _index(self, report: Report) -> None:
+    def _buckets(self, report: Report) -> Iterable[dict[int, Report]]:
         start, end = report.period
         if (end - start).days < _SHORT_DAYS:
             for n in range(start.toordinal(), end.toordinal() + 1):
-                self.days.setdefault(n, []).append(report)
+                yield self.days.setdefault(n, {})
         else:
             for n in range(_month(start), _month(end) + 1):
-                self.months.setdefault(n, []).append(report)
+                yield self.months.setdefault(n, {})
+
+    def _index(self, report: Report, entry: _Entry) -> None:
+        self.entry_of[report.id] = entry
+        for bucket in self._buckets(report):
+            bucket[id(report)] = report
+
+    def _unindex(self, report: Report) -> None:
+        del self.entry_of[report.id]
+        for bucket in self._buckets(report):
+            bucket.pop(id(report), None)
 
     def _near(self, report: Report) -> Iterable[Report]:
         """Every indexed report whose dates may meet this one's (and a few that do not)."""
@@ -476,37 +505,36 @@ class StoryGrouping:
         reach = dt.timedelta(days=self.method.tolerance_days)
         low, high = start - reach, end + reach
         seen: set[int] = set()
-        for n in range(low.toordinal(), high.toordinal() + 1):
-            for other in self.days.get(n, ()):
-                if id(other) not in seen:
-                    seen.add(id(other))
-                    yield other
-        for n in range(_month(low), _month(high) + 1):
-            for other in self.months.get(n, ()):
-                if id(other) not in seen:
-                    seen.add(id(other))
-                    yield other
+        for buckets, first, last in (
+            (self.days, low.toordinal(), high.toordinal()),
+            (self.months, _month(low), _month(high)),
+        ):
+            for n in range(first, last + 1):
+                for key, other in buckets.get(n, {}).items():
+                    if key not in seen:
+                        seen.add(key)
+                        yield other
 
     def _join(self, report: Report) -> _Entry | None:
-        """`cluster_join` over the story's entries, looking only at reports that can score."""
+        """`_cluster_join_capped` over the story's entries, with only the reports that can
+        score."""
         if self.method.threshold <= 0:  # then even an entry scoring 0 may be chosen
-            clusters = sorted(self.entries, key=lambda e: e.order)
-            best = cluster_join(
-                report, [e.cluster for e in clusters], corpus=self.corpus, method=self.method
-            )
-            return next((e for e in clusters if e.cluster is best), None)
+            entries = sorted(self.entries, key=lambda e: e.order)
+            clusters = [Cluster(reports=e.heads) for e in entries]
+            best = cluster_join(report, clusters, corpus=self.corpus, method=self.method)
+            return None if best is None else entries[clusters.index(best)]
         scores: dict[_Entry, list[tuple[int, float]]] = {}
         for other in self._near(report):
             score = self.corpus.similarity(report, other, self.method)
             if score:
-                scores.setdefault(self.entry_of[other.id], []).append(
-                    (self.position[other.id], score)
-                )
+                entry = self.entry_of[other.id]
+                position = next(n for n, r in enumerate(entry.heads) if r is other)
+                scores.setdefault(entry, []).append((position, score))
         best, best_score = None, self.method.threshold
         for entry in sorted(scores, key=lambda e: e.order):
             # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
             total = sum(score for _, score in sorted(scores[entry]))
-            score = total / len(entry.cluster.reports)
+            score = total / len(entry.heads)
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = entry, score
         return best
@@ -541,24 +569,36 @@ class StoryGrouping:
         self.corpus.entity_df.update(e for _, _, r in fresh for e in r.entities)
         self.corpus.changed()
         placed: dict[int, _Entry] = {}
-        started: list[_Entry] = []
+        started = 0
         for _key, n, report in fresh:
             entry = self._join(report)
             if entry is None:
-                entry = _Entry(
-                    cluster=Cluster(reports=[], key=None), order=(1, len(started)), first=events[n]
-                )
-                started.append(entry)
+                entry = _Entry(heads=[], size=0, order=(1, started), first=events[n])
+                started += 1
                 self.entries.append(entry)
-            self.position[report.id] = len(entry.cluster.reports)
-            entry.cluster.reports.append(report)
-            self.entry_of[report.id] = entry
-            self._index(report)  # the article's next reports may join its entry
+            entry.size += 1
+            if entry.new is None:
+                entry.new = []
+            entry.new.append(report)
+            if len(entry.heads) < LINKAGE_REPORTS:
+                entry.heads.append(report)
+                self._index(report, entry)  # the article's next reports may be compared with it
             placed[n] = entry
-        # Between articles, each entry's reports (and so the entries) are in timeline order.
+        # Between articles, an entry's reports are in timeline order: its first ones stand for
+        # it, and the first of all places it among entries.
         for entry in dict.fromkeys(placed.values()):
-            entry.cluster.reports.sort(key=lambda r: self.keys[r.id])
-            entry.order = (0, self.keys[entry.cluster.reports[0].id])
-            for n, report in enumerate(entry.cluster.reports):
-                self.position[report.id] = n
+            heads = sorted({id(r): r for r in (*entry.heads, *entry.new)}.values(), key=self._key)
+            heads = heads[:LINKAGE_REPORTS]
+            kept = {id(r) for r in heads}
+            for report in entry.heads:
+                if id(report) not in kept:
+                    self._unindex(report)
+            for report in heads:
+                if report.id not in self.entry_of:
+                    self._index(report, entry)
+            entry.heads, entry.new = heads, None
+            entry.order = (0, self.keys[heads[0].id])
         return placed
+
+    def _key(self, report: Report) -> tuple:
+        return self.keys[report.id]

@@ -4,6 +4,7 @@ and feeds what it read to the service layer (`ingest_inputs`)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import multiprocessing
@@ -314,8 +315,19 @@ def ingest_inputs(
     writer = _BatchWriter(
         story=story, report=report, problem=problem, batch_size=batch_size or BATCH_SIZE
     )
-    if workers == 0:
+    items = iter(items)
+    first: list[InputArticle] = []
+    if workers:
         for item in items:
+            if isinstance(item, InputError):
+                problem(str(item))
+                continue
+            first.append(item)
+            if len(first) > writer.batch_size:
+                break
+    if not workers or len(first) <= writer.batch_size:
+        # One batch at most (or no workers wanted): not worth starting processes.
+        for item in itertools.chain(first, items):
             if isinstance(item, InputError):
                 problem(str(item))
             else:
@@ -345,7 +357,7 @@ def ingest_inputs(
                 )
                 writer.add(item, ready)
 
-        for item in items:
+        for item in itertools.chain(first, items):
             if isinstance(item, InputError):
                 problem(str(item))
                 continue

@@ -252,11 +252,11 @@ def articles_ingest_batch(
             )
             EventGroup.history.bulk_history_create(groups)
             for entry, group in zip(started, groups, strict=True):
-                entry.cluster.key = group.pk
+                entry.key = group.pk
         with _timed(timings, "storing"):
             created = [event for _, events in per_article for event in events]
             for event in created:
-                event.group_id = event.entry.cluster.key
+                event.group_id = event.entry.key
                 touched.add(event.group_id)
             Event.objects.bulk_create(created)
             # As `article_extract_events` records them: extracted, before grouping.
@@ -264,7 +264,7 @@ def articles_ingest_batch(
                 event.group_id = None
             Event.history.bulk_history_create(created, default_change_reason="extracted")
             for event in created:
-                event.group_id = event.entry.cluster.key
+                event.group_id = event.entry.key
             through = Event.entities.through
             through.objects.bulk_create(
                 [
