@@ -89,7 +89,10 @@ def _story_state(story: Story):
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_bulk_gives_the_articles_events_and_entries_of_one_by_one(workers):
+def test_bulk_gives_the_articles_events_and_entries_of_one_by_one(workers, monkeypatch):
+    from timeline import ingestion
+
+    monkeypatch.setattr(ingestion, "_POOL_AFTER", 10)  # so that 2 workers do start
     one = services.story_get_or_create(slug="one-by-one")
     bulk = services.story_get_or_create(slug="bulk")
     first = ingest_inputs(story=one, items=_inputs(36, url_suffix="#one"), bulk=False)
@@ -106,6 +109,9 @@ def test_bulk_gives_the_articles_events_and_entries_of_one_by_one(workers):
     assert got[2] == expected[2]  # history rows: articles, extracted events, entries
     assert got[3] == expected[3]
     assert second.timings["grouping"] > 0 and second.timings["storing"] > 0
+    if workers:  # extracted in the worker processes, not here
+        assert second.timings["extraction (CPU, all workers)"] > 0
+        assert "extraction" not in second.timings
 
 
 def test_a_second_bulk_run_adds_nothing_and_repeats_inside_a_batch_are_skipped():

@@ -271,8 +271,9 @@ class IngestReport:
             problem(f"{item.where}: extraction failed: {outcome.extraction.error}")
 
 
-BATCH_SIZE = 250  # articles per transaction
+BATCH_SIZE = 1000  # articles per transaction
 _CHUNK = 8  # articles per task sent to an extraction process
+_POOL_AFTER = 200  # fewer articles are extracted here: starting processes would cost more
 
 
 def ingest_inputs(
@@ -323,10 +324,10 @@ def ingest_inputs(
                 problem(str(item))
                 continue
             first.append(item)
-            if len(first) > writer.batch_size:
+            if len(first) > _POOL_AFTER:
                 break
-    if not workers or len(first) <= writer.batch_size:
-        # One batch at most (or no workers wanted): not worth starting processes.
+    if not workers or len(first) <= _POOL_AFTER:
+        # A few articles (or no workers wanted): not worth starting processes.
         for item in itertools.chain(first, items):
             if isinstance(item, InputError):
                 problem(str(item))
