@@ -1,4 +1,4 @@
-"""`manage.py ingest PATH...`: load article files into a story, one transaction per article."""
+"""`manage.py ingest PATH...`: load article files into a story, in batches of articles."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from timeline import services, tasks
 from timeline.ingestion import (
+    BATCH_SIZE,
     SUPPORTED,
     InputArticle,
     InputError,
@@ -69,6 +70,18 @@ class Command(BaseCommand):
             type=_date_argument,
             help="publication date (YYYY-MM-DD) for articles that carry none",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="extraction processes for a large input (default: one per core; 0: none)",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help=f"articles stored per transaction (default {BATCH_SIZE})",
+        )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
         parser.add_argument(
             "--background",
@@ -109,7 +122,13 @@ class Command(BaseCommand):
                     queued.append(item.article)
             self._enqueue(story, queued, errors)
             return
-        report = ingest_inputs(story=story, items=read(), on_error=report_error)
+        report = ingest_inputs(
+            story=story,
+            items=read(),
+            on_error=report_error,
+            workers=options["workers"],
+            batch_size=options["batch_size"],
+        )
         created, repeated, events = report.created, report.repeated, report.events
         summary = (
             f"Story “{story.title}” ({story.slug}): {created} article{'s' if created != 1 else ''} "
