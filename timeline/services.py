@@ -206,7 +206,7 @@ def articles_ingest_batch(
     if len(prepared) != len(articles):
         raise ValueError("one prepared extraction per article, or none")
     with transaction.atomic():
-        with _timed(timings, "grouping"):
+        with _timed(timings, "reading the story"):
             # Locks the story (one grouping at a time) and reads its reports and entries.
             grouping = StoryGrouping(story=story, words=words)
         if grouping.orphans:
