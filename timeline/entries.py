@@ -447,9 +447,10 @@ class StoryGrouping:
         )
         names: dict[int, set[str]] = {}
         through = Event.entities.through
-        for event_id, entity_id in through.objects.filter(
-            event__story=story, event__in=[row[0] for row in rows]
-        ).values_list("event_id", "entity_id"):
+        # By story, not by a list of ids: a big story's would pass any query-parameter limit.
+        for event_id, entity_id in through.objects.filter(event__story=story).values_list(
+            "event_id", "entity_id"
+        ):
             names.setdefault(event_id, set()).add(str(entity_id))
         self.keys: dict[object, tuple] = {}
         self.entry_of: dict[object, _Entry] = {}  # of the reports entries are compared by

@@ -304,17 +304,28 @@ def articles_ingest_batch(
     return outcomes
 
 
+_LOOKUP_CHUNK = 500
+
+
 def _articles_store_new(
     *, story: Story, articles: Sequence[ArticleInput]
 ) -> tuple[list[IngestOutcome | None], list[tuple[int, Article]]]:
     """Store the articles not stored yet (by URL anywhere, or text in the story, as
     `article_find_existing`), with their history rows; repeats get their outcome now."""
     hashes = [content_hash(data.text) for data in articles]
-    urls = [data.url for data in articles if data.url]
-    by_url = {a.url: a for a in Article.objects.filter(url__in=urls)} if urls else {}
-    by_hash = {
-        a.content_hash: a for a in Article.objects.filter(story=story, content_hash__in=set(hashes))
-    }
+    urls = sorted({data.url for data in articles if data.url})
+    unique_hashes = sorted(set(hashes))
+    by_url: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
+    # In chunks: SQLite before 3.32 takes at most 999 parameters in a query.
+    for start in range(0, len(urls), _LOOKUP_CHUNK):
+        chunk = urls[start : start + _LOOKUP_CHUNK]
+        by_url.update((a.url, a) for a in Article.objects.filter(url__in=chunk))
+    for start in range(0, len(unique_hashes), _LOOKUP_CHUNK):
+        chunk = unique_hashes[start : start + _LOOKUP_CHUNK]
+        by_hash.update(
+            (a.content_hash, a) for a in Article.objects.filter(story=story, content_hash__in=chunk)
+        )
     sources: dict[str, Source | None] = {}
     outcomes: list[IngestOutcome | None] = []
     new: list[tuple[int, Article]] = []
