@@ -371,6 +371,19 @@ class _Entry:
     new: list[Report] | None = None  # reports the current article added
 
 
+@dataclass(frozen=True)
+class _Report(Report):
+    """A Report whose period (compared with dozens of others' per placement) is worked out once."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "_period", Report.period.fget(self))
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        return self._period
+
+
 class _Weights(dict):
     """Each item's IDF weight in one of a corpus's counts, computed when first asked for."""
 
@@ -499,7 +512,7 @@ class StoryGrouping:
                 content_words(text, drop=timex_text),
                 words_near(text, timex_text),
             )
-        return Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
+        return _Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
 
     def _buckets(self, report: Report) -> Iterable[dict[int, Report]]:
         start, end = report.period
