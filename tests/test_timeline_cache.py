@@ -223,3 +223,27 @@ def test_a_rebuilt_story_that_reuses_an_id_never_meets_the_old_ones_cache(client
     html = page(client)
     assert "No events match" in html
     assert "Tugboats" not in html
+
+
+@pytest.mark.parametrize("with_events", [True, False])
+def test_a_bulk_ingest_shows_on_the_next_request(client, cached_story, with_events):
+    warm(client)
+    text = (
+        "Salvage crews refloated the ship on 29 March 2021."
+        if with_events
+        else "Salvage crews kept working."
+    )
+    data = services.ArticleInput(
+        title="Refloated in bulk",
+        text=text,
+        published=dt.date(2021, 3, 30),
+        source="Harbour Ledger",
+        url="https://example.org/bulk",
+        language="en",
+    )
+    before = Story.objects.get(pk=cached_story.pk).revision
+    services.articles_ingest_batch(story=cached_story, articles=[data])
+    assert Story.objects.get(pk=cached_story.pk).revision > before
+    if with_events:
+        assert "Salvage crews refloated" in fragment(client)
+        assert "Harbour Ledger (2)" in page(client)

@@ -1,16 +1,28 @@
-"""Reads article files (.txt, .json, .jsonl, .html) and URLs into ArticleInputs or clear errors."""
+"""Reads article files (.txt, .json, .jsonl, .html) and URLs into ArticleInputs or clear errors,
+and feeds what it read to the service layer (`ingest_inputs`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from timeline import web
+from timeline import services, web
 from timeline.fetching import FetchError
+from timeline.ingest_workers import PreparedArticle, prepare_packed
+from timeline.models import Story
 from timeline.services import ArticleInput
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED = (".txt", ".json", ".jsonl", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -237,3 +249,172 @@ def read_records(
         yield from _read_jsonl(path, content, default_published)
     else:
         yield from _read_json(path, content, default_published)
+
+
+@dataclass
+class IngestReport:
+    """What one run of `ingest_inputs` did: counts, each problem, and where the time went."""
+
+    created: int = 0
+    repeated: int = 0
+    events: int = 0
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def count(self, item: InputArticle, outcome: services.IngestOutcome, problem) -> None:
+        if not outcome.created:
+            self.repeated += 1
+            return
+        self.created += 1
+        self.events += outcome.extraction.created
+        if outcome.extraction.error:
+            problem(f"{item.where}: extraction failed: {outcome.extraction.error}")
+
+
+BATCH_SIZE = 1000  # articles per transaction
+_CHUNK = 8  # articles per task sent to an extraction process
+_POOL_AFTER = 200  # fewer articles are extracted here: starting processes would cost more
+
+
+def ingest_inputs(
+    *,
+    story: Story,
+    items: Iterable[InputArticle | InputError],
+    on_error: Callable[[str], None] | None = None,
+    bulk: bool = True,
+    workers: int | None = None,
+    batch_size: int | None = None,
+) -> IngestReport:
+    """Store and extract every article read; report each unreadable or refused one.
+
+    In bulk (the default), `workers` processes extract (default: one per core; 0: here) while
+    this process writes `batch_size` articles per transaction through the service layer. A
+    batch that fails is rolled back and its articles stored one per transaction, so a bad
+    article is reported with its file and line and every other one goes in. Not in bulk, each
+    article is extracted and stored in its own transaction.
+    """
+    report = IngestReport()
+
+    def problem(message: str) -> None:
+        report.errors.append(message)
+        if on_error is not None:
+            on_error(message)
+
+    if not bulk:
+        for item in items:
+            if isinstance(item, InputError):
+                problem(str(item))
+                continue
+            try:
+                outcome = services.article_ingest(story=story, data=item.article)
+            except Exception as exc:  # report and carry on: one article never sinks the run
+                problem(f"{item.where}: could not be stored: {exc}")
+                continue
+            report.count(item, outcome, problem)
+        return report
+    workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
+    writer = _BatchWriter(
+        story=story, report=report, problem=problem, batch_size=batch_size or BATCH_SIZE
+    )
+    items = iter(items)
+    first: list[InputArticle] = []
+    if workers:
+        for item in items:
+            if isinstance(item, InputError):
+                problem(str(item))
+                continue
+            first.append(item)
+            if len(first) > _POOL_AFTER:
+                break
+    if not workers or len(first) <= _POOL_AFTER:
+        # A few articles (or no workers wanted): not worth starting processes.
+        for item in itertools.chain(first, items):
+            if isinstance(item, InputError):
+                problem(str(item))
+            else:
+                writer.add(item, None)
+        writer.flush()
+        return report
+    # Spawned, not forked: the workers import only the extractor, never Django or a connection.
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pending: deque[tuple[list[InputArticle], AsyncResult]] = deque()
+        chunk: list[InputArticle] = []
+
+        def send() -> None:
+            arguments = [(i.article.text, i.article.published, i.article.language) for i in chunk]
+            pending.append((list(chunk), pool.map_async(prepare_packed, arguments)))
+            chunk.clear()
+
+        def receive() -> None:
+            articles, result = pending.popleft()
+            started = time.perf_counter()
+            prepared = result.get()
+            report.timings["waiting for extraction"] = (
+                report.timings.get("waiting for extraction", 0.0) + time.perf_counter() - started
+            )
+            for item, ready in zip(articles, prepared, strict=True):
+                report.timings["extraction (CPU, all workers)"] = (
+                    report.timings.get("extraction (CPU, all workers)", 0.0) + ready.seconds
+                )
+                writer.add(item, ready)
+
+        for item in itertools.chain(first, items):
+            if isinstance(item, InputError):
+                problem(str(item))
+                continue
+            chunk.append(item)
+            if len(chunk) == _CHUNK:
+                send()
+                # Enough work queued to keep every worker busy while this process writes.
+                while len(pending) * _CHUNK > 2 * writer.batch_size + workers * _CHUNK:
+                    receive()
+        if chunk:
+            send()
+        while pending:
+            receive()
+    writer.flush()
+    return report
+
+
+class _BatchWriter:
+    """Collects prepared articles and stores them a batch (one transaction) at a time."""
+
+    def __init__(self, *, story: Story, report: IngestReport, problem, batch_size: int):
+        self.story, self.report, self.problem = story, report, problem
+        self.batch_size = max(1, batch_size)
+        self.batch: list[tuple[InputArticle, PreparedArticle | None]] = []
+        self.words: dict = {}  # grouping's words of each sentence, from batch to batch
+
+    def add(self, item: InputArticle, ready: PreparedArticle | None) -> None:
+        self.batch.append((item, ready))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if batch:
+            self._write(batch)
+
+    def _write(self, batch: list[tuple[InputArticle, PreparedArticle | None]]) -> None:
+        try:
+            outcomes = self._store(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                self.problem(f"{batch[0][0].where}: could not be stored: {exc}")
+                return
+            # Nothing of the batch was written: find the bad article one at a time.
+            logger.warning("a batch of %s articles failed (%s); one by one now", len(batch), exc)
+            for one in batch:
+                self._write([one])
+            return
+        for (item, _), outcome in zip(batch, outcomes, strict=True):
+            self.report.count(item, outcome, self.problem)
+
+    def _store(self, batch) -> list[services.IngestOutcome]:
+        return services.articles_ingest_batch(
+            story=self.story,
+            articles=[item.article for item, _ in batch],
+            prepared=[ready for _, ready in batch],
+            words=self.words,
+            timings=self.report.timings,
+        )

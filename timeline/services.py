@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,10 +16,26 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from timeline.entries import article_group_events, groups_refresh, stories_changed
+from timeline.entries import (
+    StoryGrouping,
+    article_group_events,
+    groups_refresh,
+    stories_changed,
+)
+from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
-from timeline.extraction.entities import find_entities
-from timeline.models import Article, Entity, Event, Feed, JobProgress, Source, Story
+from timeline.extraction.entities import EntityMention, find_entities
+from timeline.ingest_workers import TIMEX_TEXT_MAX, PreparedArticle, prepare
+from timeline.models import (
+    Article,
+    Entity,
+    Event,
+    EventGroup,
+    Feed,
+    JobProgress,
+    Source,
+    Story,
+)
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -162,6 +180,222 @@ def article_ingest(*, story: Story, data: ArticleInput) -> IngestOutcome:
     return IngestOutcome(article=article, created=True, extraction=summary)
 
 
+@contextmanager
+def _timed(timings: dict[str, float] | None, name: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def articles_ingest_batch(
+    *,
+    story: Story,
+    articles: Sequence[ArticleInput],
+    prepared: Sequence[PreparedArticle | None] | None = None,
+    words: dict | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[IngestOutcome]:
+    """Store and extract many articles in one transaction, as `article_ingest` would one after
+    another: the same articles, events, entities, entries and history rows, with a few queries
+    per batch instead of dozens per article.
+
+    `prepared` is each article's extraction done elsewhere (`ingest_workers.prepare`, in a
+    process pool); missing ones are extracted here. `words` remembers grouping's words of each
+    sentence from one batch to the next. Anything that fails rolls the whole batch back and
+    raises: the caller can then store its articles one at a time to find the bad one.
+    """
+    prepared = list(prepared) if prepared is not None else [None] * len(articles)
+    if len(prepared) != len(articles):
+        raise ValueError("one prepared extraction per article, or none")
+    with transaction.atomic():
+        with _timed(timings, "reading the story"):
+            # Locks the story (one grouping at a time) and reads its reports and entries.
+            grouping = StoryGrouping(story=story, words=words)
+        if grouping.orphans:
+            # Reports outside any entry join the next article's grouping; only the
+            # one-at-a-time path places them exactly as it always has.
+            return [article_ingest(story=story, data=data) for data in articles]
+        with _timed(timings, "storing"):
+            outcomes, new = _articles_store_new(story=story, articles=articles)
+        extractions: list[tuple[Article, PreparedArticle]] = []
+        for index, article in new:
+            ready = prepared[index]
+            if ready is None:
+                with _timed(timings, "extraction"):
+                    ready = prepare(article.text, article.published, article.language)
+            extractions.append((article, ready))
+        with _timed(timings, "entities"):
+            linker = EntityLinker(story)
+            per_article: list[tuple[Article, list[Event]]] = []
+            for article, ready in extractions:
+                if ready.error:
+                    continue
+                events = _events_from_prepared(article=article, ready=ready)
+                resolved = linker.resolve(event.mentions for event in events)
+                for event in events:
+                    event.entity_ids = EntityLinker.entity_ids(event.mentions, resolved)
+                per_article.append((article, events))
+        with _timed(timings, "grouping"):
+            touched: set[int] = set()
+            for article, events in per_article:
+                for n, entry in grouping.place(events, published=article.published).items():
+                    events[n].entry = entry
+            started = [entry for entry in grouping.entries if entry.first is not None]
+            groups = EventGroup.objects.bulk_create(
+                [
+                    EventGroup(
+                        story=story,
+                        date=entry.first.date,
+                        precision=entry.first.precision,
+                        text=entry.first.text,
+                    )
+                    for entry in started
+                ]
+            )
+            EventGroup.history.bulk_history_create(groups)
+            for entry, group in zip(started, groups, strict=True):
+                entry.key = group.pk
+        with _timed(timings, "storing"):
+            created = [event for _, events in per_article for event in events]
+            for event in created:
+                event.group_id = event.entry.key
+                touched.add(event.group_id)
+            Event.objects.bulk_create(created)
+            # As `article_extract_events` records them: extracted, before grouping.
+            for event in created:
+                event.group_id = None
+            Event.history.bulk_history_create(created, default_change_reason="extracted")
+            for event in created:
+                event.group_id = event.entry.key
+            through = Event.entities.through
+            through.objects.bulk_create(
+                [
+                    through(event_id=event.pk, entity_id=entity_id)
+                    for event in created
+                    for entity_id in event.entity_ids
+                ]
+            )
+        with _timed(timings, "entries"):
+            groups_refresh(group_ids=touched)
+        with _timed(timings, "storing"):
+            counts = {article.pk: len(events) for article, events in per_article}
+            now = timezone.now()
+            done = [article for article, ready in extractions if not ready.error]
+            Article.objects.filter(pk__in=[a.pk for a in done]).update(
+                extraction_status=Article.ExtractionStatus.DONE,
+                extraction_error="",
+                extracted_at=now,
+                updated_at=now,
+            )
+            position = {id(article): index for index, article in new}
+            for article, ready in extractions:
+                index = position[id(article)]
+                if ready.error:
+                    logger.error("extraction failed for article %s: %s", article.pk, ready.error)
+                    article.extraction_status = Article.ExtractionStatus.FAILED
+                    article.extraction_error = ready.error
+                    article.save_without_historical_record(
+                        update_fields=["extraction_status", "extraction_error", "updated_at"]
+                    )
+                    summary = ExtractionSummary(error=ready.error)
+                else:
+                    article.extraction_status = Article.ExtractionStatus.DONE
+                    article.extraction_error, article.extracted_at = "", now
+                    summary = ExtractionSummary(created=counts[article.pk])
+                outcomes[index] = IngestOutcome(article=article, created=True, extraction=summary)
+        if new:
+            # Last, inside the batch's transaction: the timeline's caches see the new articles.
+            stories_changed(story_ids=[story.pk])
+    return outcomes
+
+
+_LOOKUP_CHUNK = 500
+
+
+def _articles_store_new(
+    *, story: Story, articles: Sequence[ArticleInput]
+) -> tuple[list[IngestOutcome | None], list[tuple[int, Article]]]:
+    """Store the articles not stored yet (by URL anywhere, or text in the story, as
+    `article_find_existing`), with their history rows; repeats get their outcome now."""
+    hashes = [content_hash(data.text) for data in articles]
+    urls = sorted({data.url for data in articles if data.url})
+    unique_hashes = sorted(set(hashes))
+    by_url: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
+    # In chunks: SQLite before 3.32 takes at most 999 parameters in a query.
+    for start in range(0, len(urls), _LOOKUP_CHUNK):
+        chunk = urls[start : start + _LOOKUP_CHUNK]
+        by_url.update((a.url, a) for a in Article.objects.filter(url__in=chunk))
+    for start in range(0, len(unique_hashes), _LOOKUP_CHUNK):
+        chunk = unique_hashes[start : start + _LOOKUP_CHUNK]
+        by_hash.update(
+            (a.content_hash, a) for a in Article.objects.filter(story=story, content_hash__in=chunk)
+        )
+    sources: dict[str, Source | None] = {}
+    outcomes: list[IngestOutcome | None] = []
+    new: list[tuple[int, Article]] = []
+    for index, (data, digest) in enumerate(zip(articles, hashes, strict=True)):
+        existing = (by_url.get(data.url) if data.url else None) or by_hash.get(digest)
+        if existing is not None:
+            outcomes.append(IngestOutcome(article=existing, created=False))
+            continue
+        name = " ".join(data.source.split()).lower()
+        if name not in sources:
+            sources[name] = source_get_or_create(name=data.source)
+        article = Article(
+            story=story,
+            source=sources[name],
+            title=data.title.strip()[:500],
+            url=data.url,
+            published=data.published,
+            language=data.language or "en",
+            text=data.text,
+            content_hash=digest,
+        )
+        if data.url:
+            by_url[data.url] = article
+        by_hash[digest] = article
+        outcomes.append(None)
+        new.append((index, article))
+    Article.objects.bulk_create([article for _, article in new])
+    Article.history.bulk_history_create([article for _, article in new])
+    return outcomes, new
+
+
+def _events_from_prepared(*, article: Article, ready: PreparedArticle) -> list[Event]:
+    """A new article's events from its extraction (as `article_extract_events` makes them),
+    each with the names its sentence mentions (`mentions`)."""
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    for item in ready.events:
+        candidate = item.candidate
+        key = _evidence_key(
+            candidate.sentence_start,
+            candidate.sentence_end,
+            candidate.timex.start,
+            candidate.timex.end,
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        event = Event(
+            article=article,
+            story_id=article.story_id,
+            source_id=article.source_id,
+            sentence_start=candidate.sentence_start,
+            sentence_end=candidate.sentence_end,
+            timex_start=candidate.timex.start,
+            timex_end=candidate.timex.end,
+            **_event_values(candidate),
+        )
+        event.mentions = item.mentions
+        events.append(event)
+    return events
+
+
 # What re-extraction refreshes on an event no editor has touched.
 _REFRESHED_FIELDS = (
     "date",
@@ -198,6 +432,23 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
         # Its title, date and source show on the timeline beside its reports.
         stories_changed(story_ids=stories)
     return article
+
+
+def _event_values(candidate: ExtractedEvent) -> dict[str, object]:
+    """An extracted event's columns (the keys are _REFRESHED_FIELDS)."""
+    return {
+        "date": candidate.date,
+        "extracted_date": candidate.date,
+        "extracted_precision": candidate.precision.value,
+        "precision": candidate.precision.value,
+        "end_date": candidate.end_date,
+        "text": candidate.sentence,
+        "timex_text": candidate.timex.text[:TIMEX_TEXT_MAX],
+        "timex_value": candidate.timex.value[:64],
+        "confidence": max(0.0, min(1.0, candidate.confidence)),
+        "rule": candidate.rule[:40],
+        "explanation": candidate.explanation,
+    }
 
 
 def _is_protected(event: Event) -> bool:
@@ -258,19 +509,7 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             if key in protected or key in seen:
                 continue
             seen.add(key)
-            values = {  # keys are _REFRESHED_FIELDS
-                "date": candidate.date,
-                "extracted_date": candidate.date,
-                "extracted_precision": candidate.precision.value,
-                "precision": candidate.precision.value,
-                "end_date": candidate.end_date,
-                "text": candidate.sentence,
-                "timex_text": candidate.timex.text[:200],
-                "timex_value": candidate.timex.value[:64],
-                "confidence": max(0.0, min(1.0, candidate.confidence)),
-                "rule": candidate.rule[:40],
-                "explanation": candidate.explanation,
-            }
+            values = _event_values(candidate)
             event = refreshable.get(key)
             if event is None:
                 created.append(
@@ -338,51 +577,7 @@ def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
     if not events:
         return
     mentions = {event.pk: find_entities(event.text) for event in events}
-    known = {
-        entity.name.lower(): entity
-        for entity in Entity.objects.filter(events__story=story).distinct()
-    }
-    by_alias: dict[str, Entity] = {}
-    for entity in known.values():
-        for alias in entity.aliases:
-            by_alias[alias.lower()] = entity
-    # First pass: multi-word names, so later surnames can join them.
-    ordered = sorted(
-        {m for ms in mentions.values() for m in ms}, key=lambda m: -len(m.name.split())
-    )
-    resolved: dict[tuple[str, str], Entity] = {}
-    for mention in ordered:
-        lowered = mention.name.lower()
-        entity = known.get(lowered) or by_alias.get(lowered)
-        if (
-            entity is None
-            and len(mention.name.split()) == 1
-            and mention.kind in ("other", "person")
-        ):
-            entity = next(
-                (
-                    e
-                    for e in known.values()
-                    if e.kind == Entity.Kind.PERSON and e.name.split()[-1].lower() == lowered
-                ),
-                None,
-            )
-            if entity is not None and mention.name not in entity.aliases:
-                entity.aliases = [*entity.aliases, mention.name]
-                entity.save(update_fields=["aliases"])
-        if entity is None and not mention.certain:
-            continue
-        if entity is None:
-            entity = Entity.objects.filter(
-                name__iexact=mention.name
-            ).first() or Entity.objects.create(
-                name=mention.name, kind=mention.kind, slug=_unique_slug(Entity, mention.name)
-            )
-            known[lowered] = entity
-        if entity.kind == Entity.Kind.OTHER and mention.kind != Entity.Kind.OTHER:
-            entity.kind = mention.kind
-            entity.save(update_fields=["kind"])
-        resolved[(mention.name, mention.kind)] = entity
+    resolved = EntityLinker(story).resolve(mentions.values())
     relinked = [event for event in events if "entities" not in event.edited_fields]
     through = Event.entities.through
     through.objects.filter(event__in=relinked).delete()
@@ -390,13 +585,77 @@ def _events_link_entities(*, events: Iterable[Event], story: Story) -> None:
         [
             through(event_id=event.pk, entity_id=entity_id)
             for event in relinked
-            for entity_id in {
-                resolved[(m.name, m.kind)].pk
-                for m in mentions[event.pk]
-                if (m.name, m.kind) in resolved
-            }
+            for entity_id in EntityLinker.entity_ids(mentions[event.pk], resolved)
         ]
     )
+
+
+class EntityLinker:
+    """Finds (or creates) the entities that names mentioned in a story's events stand for.
+
+    It remembers what the story knows, so that many articles can be linked one after another
+    in one transaction with the same outcome as linking each in its own.
+    """
+
+    def __init__(self, story: Story):
+        self.known = {
+            entity.name.lower(): entity
+            for entity in Entity.objects.filter(events__story=story).distinct()
+        }
+
+    @staticmethod
+    def entity_ids(
+        mentions: Iterable[EntityMention], resolved: dict[tuple[str, str], Entity]
+    ) -> set[int]:
+        return {resolved[(m.name, m.kind)].pk for m in mentions if (m.name, m.kind) in resolved}
+
+    def resolve(self, mentions: Iterable[Iterable[EntityMention]]) -> dict[tuple[str, str], Entity]:
+        """The entity of each (name, kind) one article's events mention (the sure ones, and
+        the unsure ones the story already knows)."""
+        known = self.known
+        by_alias: dict[str, Entity] = {}
+        for entity in known.values():
+            for alias in entity.aliases:
+                by_alias[alias.lower()] = entity
+        # First pass: multi-word names, so later surnames can join them.
+        ordered = sorted({m for ms in mentions for m in ms}, key=lambda m: -len(m.name.split()))
+        resolved: dict[tuple[str, str], Entity] = {}
+        for mention in ordered:
+            lowered = mention.name.lower()
+            entity = known.get(lowered) or by_alias.get(lowered)
+            if (
+                entity is None
+                and len(mention.name.split()) == 1
+                and mention.kind in ("other", "person")
+            ):
+                entity = next(
+                    (
+                        e
+                        for e in known.values()
+                        if e.kind == Entity.Kind.PERSON and e.name.split()[-1].lower() == lowered
+                    ),
+                    None,
+                )
+                if entity is not None and mention.name not in entity.aliases:
+                    entity.aliases = [*entity.aliases, mention.name]
+                    entity.save(update_fields=["aliases"])
+            if entity is None and not mention.certain:
+                continue
+            if entity is None:
+                entity = Entity.objects.filter(
+                    name__iexact=mention.name
+                ).first() or Entity.objects.create(
+                    name=mention.name, kind=mention.kind, slug=_unique_slug(Entity, mention.name)
+                )
+                known[lowered] = entity
+            if entity.kind == Entity.Kind.OTHER and mention.kind != Entity.Kind.OTHER:
+                entity.kind = mention.kind
+                entity.save(update_fields=["kind"])
+            resolved[(mention.name, mention.kind)] = entity
+        # Linked now, so known to the story from here on.
+        for entity in resolved.values():
+            known.setdefault(entity.name.lower(), entity)
+        return resolved
 
 
 # The columns an editor's save writes (entities are a many-to-many, saved beside them).

@@ -1,16 +1,27 @@
-"""`manage.py ingest PATH...`: load article files into a story, one transaction per article."""
+"""`manage.py ingest PATH...`: load article files into a story, in batches of articles."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from timeline import services, tasks
-from timeline.ingestion import SUPPORTED, InputError, is_url, parse_date, read_path, read_url
+from timeline.ingestion import (
+    BATCH_SIZE,
+    SUPPORTED,
+    InputArticle,
+    InputError,
+    ingest_inputs,
+    is_url,
+    parse_date,
+    read_path,
+    read_url,
+)
 
 
 def _date_argument(value: str) -> dt.date:
@@ -59,6 +70,18 @@ class Command(BaseCommand):
             type=_date_argument,
             help="publication date (YYYY-MM-DD) for articles that carry none",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="extraction processes for a large input (default: one per core; 0: none)",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help=f"articles stored per transaction (default {BATCH_SIZE})",
+        )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
         parser.add_argument(
             "--background",
@@ -69,7 +92,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         story = services.story_get_or_create(slug=options["story"], title=options["title"])
         paths = _expand(options["paths"])
-        created = repeated = events = 0
         errors: list[str] = []
         queued: list[services.ArticleInput] = []
         progress = tqdm(
@@ -78,41 +100,36 @@ class Command(BaseCommand):
             disable=options["no_progress"] or not sys.stderr.isatty(),
             file=sys.stderr,
         )
-        for path in progress:
-            if isinstance(path, str):
-                items = [read_url(path, default_published=options["published"])]
-            elif not path.exists():
-                errors.append(f"{path}: no such file")
-                self.stderr.write(self.style.ERROR(errors[-1]))
-                continue
-            else:
-                items = read_path(path, default_published=options["published"])
-            for item in items:
-                if isinstance(item, InputError):
-                    errors.append(str(item))
-                    self.stderr.write(self.style.ERROR(str(item)))
-                    continue
-                if options["background"]:
-                    queued.append(item.article)
-                    continue
-                try:
-                    outcome = services.article_ingest(story=story, data=item.article)
-                except Exception as exc:  # report and carry on: one article never sinks the run
-                    errors.append(f"{item.where}: could not be stored: {exc}")
-                    self.stderr.write(self.style.ERROR(errors[-1]))
-                    continue
-                if outcome.created:
-                    created += 1
-                    events += outcome.extraction.created
-                    if outcome.extraction.error:
-                        errors.append(
-                            f"{item.where}: extraction failed: {outcome.extraction.error}"
-                        )
+
+        def report_error(message: str) -> None:
+            errors.append(message)
+            self.stderr.write(self.style.ERROR(message))
+
+        def read() -> Iterator[InputArticle | InputError]:
+            for path in progress:
+                if isinstance(path, str):
+                    yield read_url(path, default_published=options["published"])
+                elif not path.exists():
+                    yield InputError(path, "no such file")
                 else:
-                    repeated += 1
+                    yield from read_path(path, default_published=options["published"])
+
         if options["background"]:
+            for item in read():
+                if isinstance(item, InputError):
+                    report_error(str(item))
+                else:
+                    queued.append(item.article)
             self._enqueue(story, queued, errors)
             return
+        report = ingest_inputs(
+            story=story,
+            items=read(),
+            on_error=report_error,
+            workers=options["workers"],
+            batch_size=options["batch_size"],
+        )
+        created, repeated, events = report.created, report.repeated, report.events
         summary = (
             f"Story “{story.title}” ({story.slug}): {created} article{'s' if created != 1 else ''} "
             f"added with {events} dated event{'s' if events != 1 else ''}, "
