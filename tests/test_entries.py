@@ -284,3 +284,33 @@ def test_the_story_action_regroups_in_the_background_and_says_what_it_did(
     html = response.content.decode()
     assert "Grouped 2 report(s) of “Suez Canal blockage”: 1 placed in an entry" in html
     assert only_event(grounding[0]).group == only_event(grounding[1]).group
+
+
+@pytest.mark.parametrize("pinned", [False, True])
+def test_an_article_moved_to_another_story_takes_its_reports_into_that_storys_entries(
+    grounding, story, ingest, pinned
+):
+    from timeline.models import Story
+
+    first, second = grounding
+    if pinned:  # an editor had split it off into an entry of its own
+        entries.events_split(events=second.events.all())
+    other = Story.objects.create(slug="canal-trade", title="Canal trade")
+    there = ingest(
+        "The Ever Given ran aground in the Suez Canal on 23 March 2021, blocking trade.",
+        published=dt.date(2021, 3, 26),
+        source="The Canal Desk",
+        into=other,
+    )
+    second.story = other
+    services.article_save_edit(article=second, changed_fields=["story"], created=False)
+
+    moved = only_event(second)
+    assert moved.story == other and moved.group.story == other
+    assert moved.group == only_event(there).group  # the same happening, in its new story
+    stayed = only_event(first).group
+    stayed.refresh_from_db()
+    assert stayed.story == story and stayed.report_count == 1
+    # No entry mixes two stories.
+    for group in EventGroup.objects.all():
+        assert set(group.events.values_list("story_id", flat=True)) <= {group.story_id}

@@ -426,7 +426,12 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
         if changed & {"story", "source"}:
             article.events.update(story_id=article.story_id, source_id=article.source_id)
         if "story" in changed:
-            article_group_events(article=article)  # its reports leave the old story's entries
+            # Its reports leave the old story's entries (an editor's placement there included:
+            # an entry belongs to one story) and join the new story's.
+            left = set(article.events.exclude(group=None).values_list("group_id", flat=True))
+            article.events.update(group=None, group_pinned=False)
+            groups_refresh(group_ids=left)
+            article_group_events(article=article)
         elif "source" in changed:
             groups_refresh(group_ids=article.events.values_list("group_id", flat=True))
         # Its title, date and source show on the timeline beside its reports.
