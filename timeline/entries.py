@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from rapidfuzz import fuzz
 
 from timeline.extraction.grouping import (
     DEFAULT_METHOD,
@@ -384,6 +385,9 @@ def group_set_canonical(*, group: EventGroup, event: Event, user=None) -> EventG
 # can meet its own (any other scores 0, so it can never make an entry the best).
 
 _SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
+# An entry's most possible score is raised by this much so that floating-point rounding (its
+# parts summed in another order than the score's) can never leave out the best entry.
+_ROUNDING = 1e-9
 
 
 def _month(day: dt.date) -> int:
@@ -411,6 +415,8 @@ class _Report(Report):
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "_period", Report.period.fget(self))
+        # What `Corpus.similarity` hands the wording comparison, made once per report.
+        object.__setattr__(self, "joined", " ".join(sorted(self.words)))
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -590,19 +596,103 @@ class StoryGrouping:
             clusters = [Cluster(reports=e.heads) for e in entries]
             best = cluster_join(report, clusters, corpus=self.corpus, method=self.method)
             return None if best is None else entries[clusters.index(best)]
-        scores: dict[_Entry, list[tuple[int, float]]] = {}
+        method, corpus = self.method, self.corpus
+        words_weight = corpus._weights[id(corpus.word_df)].__getitem__
+        names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
+        sentence, (start, end) = report.sentence, report.period
+        day = report.precision == "day"
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        # First every score's parts but the wording (a letter-level comparison, the dearest),
+        # each worked out as `Corpus.similarity` does, the same operations in the same order.
+        parts: dict[_Entry, list[tuple]] = {}
         for other in self._near(report):
-            score = self.corpus.similarity(report, other, self.method)
-            if score:
-                entry = self.entry_of[other.id]
-                position = next(n for n, r in enumerate(entry.heads) if r is other)
-                scores.setdefault(entry, []).append((position, score))
-        best, best_score = None, self.method.threshold
-        for entry in sorted(scores, key=lambda e: e.order):
+            if sentence is not None and sentence == other.sentence:
+                continue
+            b_start, b_end = other.period
+            gap = (
+                (b_start - end).days
+                if end < b_start
+                else (start - b_end).days
+                if b_end < start
+                else 0
+            )
+            if gap > method.tolerance_days or (gap and not day and other.precision != "day"):
+                continue
+            b_words = other.words
+            union = a_words | b_words
+            words = (
+                sum(map(words_weight, a_words & b_words)) / sum(map(words_weight, union))
+                if union
+                else 0.0
+            )
+            if a_names or other.entities:
+                union = a_names | other.entities
+                names = (
+                    sum(map(names_weight, a_names & other.entities)) / sum(map(names_weight, union))
+                    if union
+                    else 0.0
+                )
+            else:
+                names = words
+            union = a_near | b_words
+            near = (
+                sum(map(words_weight, a_near & b_words)) / sum(map(words_weight, union))
+                if union
+                else 0.0
+            )
+            union = other.near | a_words
+            near += (
+                sum(map(words_weight, other.near & a_words)) / sum(map(words_weight, union))
+                if union
+                else 0.0
+            )
+            same_day = day and other.precision == "day" and report.date == other.date
+            parts.setdefault(self.entry_of[other.id], []).append(
+                (other, words, near, names, same_day, gap)
+            )
+        # Then the entries in order of the most they could score (the wording at its most,
+        # 100): one that cannot reach the best score found so far needs no wording compared.
+        bounds = []
+        for entry, pairs in parts.items():
+            most = 0.0
+            for _, words, near, names, same_day, gap in pairs:
+                score = (
+                    method.words * words
+                    + method.near * near / 2
+                    + method.entities * names
+                    + method.wording
+                    + method.same_day * same_day
+                    - method.disagreement_penalty * gap
+                )
+                most += max(0.0, score)
+            bounds.append((most / len(entry.heads) + _ROUNDING, entry))
+        bounds.sort(key=lambda item: -item[0])
+        best, best_score = None, method.threshold
+        joined = report.joined
+        for most, entry in bounds:
+            if most < best_score:
+                break  # nor can any entry after it
+            scores = []
+            for other, words, near, names, same_day, gap in parts[entry]:
+                wording = fuzz.token_set_ratio(joined, other.joined)
+                score = (
+                    method.words * words
+                    + method.near * near / 2
+                    + method.entities * names
+                    + method.wording * wording / 100
+                    + method.same_day * same_day
+                )
+                if gap:
+                    score -= method.disagreement_penalty * gap
+                if score > 0:
+                    position = next(n for n, r in enumerate(entry.heads) if r is other)
+                    scores.append((position, score))
             # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
-            total = sum(score for _, score in sorted(scores[entry]))
-            score = total / len(entry.heads)
-            if score >= best_score and (best is None or score > best_score):
+            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
+            # As cluster_join chooses: the highest score, the first entry in order on a tie.
+            if score >= best_score and (
+                best is None or score > best_score or entry.order < best.order
+            ):
                 best, best_score = entry, score
         return best
 
