@@ -23,7 +23,7 @@ from timeline.extraction.grouping import (
     Report,
     cluster_join,
     content_words,
-    dates_agree,
+    period,
     words_near,
 )
 from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
@@ -222,7 +222,37 @@ def story_group_events(
         return _regroup(story=story, free=lambda e: True, method=method, progress=progress)
 
 
-def _canonical(group: EventGroup, reports: list[Event]) -> Event:
+@dataclass(frozen=True)
+class _Member:
+    """What refreshing an entry reads of one of its reports (not the article's text)."""
+
+    pk: int
+    status: str
+    date: dt.date
+    precision: str
+    end_date: dt.date | None
+    text: str
+    confidence: float
+    published: dt.date
+    source_id: int | None
+    article_id: int
+
+
+_MEMBER_COLUMNS = (
+    "pk",
+    "status",
+    "date",
+    "precision",
+    "end_date",
+    "text",
+    "confidence",
+    "article__published",
+    "source_id",
+    "article_id",
+)
+
+
+def _canonical(group: EventGroup, reports: list[_Member]) -> _Member:
     if group.canonical_chosen:
         chosen = next((r for r in reports if r.pk == group.canonical_event_id), None)
         if chosen is not None:
@@ -234,7 +264,7 @@ def _canonical(group: EventGroup, reports: list[Event]) -> Event:
             r.status != Event.Status.VERIFIED,
             _PRECISION_RANK.get(r.precision, 9),
             -r.confidence,
-            r.article.published,
+            r.published,
             r.pk,
         ),
     )
@@ -250,12 +280,14 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     groups = {g.pk: g for g in EventGroup.objects.filter(pk__in=ids)}
-    members: dict[int, list[Event]] = {pk: [] for pk in groups}
+    members: dict[int, list[_Member]] = {pk: [] for pk in groups}
     all_members: set[int] = set()
-    for event in Event.objects.filter(group_id__in=groups).select_related("article"):
-        all_members.add(event.group_id)
-        if event.status != Event.Status.REJECTED:
-            members[event.group_id].append(event)
+    rows = Event.objects.filter(group_id__in=groups).values_list("group_id", *_MEMBER_COLUMNS)
+    for group_id, *columns in rows:
+        all_members.add(group_id)
+        member = _Member(*columns)
+        if member.status != Event.Status.REJECTED:
+            members[group_id].append(member)
     empty = [pk for pk in groups if pk not in all_members]
     EventGroup.objects.filter(pk__in=empty).delete()
     for pk, reports in members.items():
@@ -269,9 +301,10 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
             group.end_date, group.text = canonical.end_date, canonical.text
         group.report_count = len(reports)
         group.source_count = len({r.source_id or f"a{r.article_id}" for r in reports})
-        group.sources_disagree = not dates_agree(
-            Report(id=r.pk, date=r.date, precision=r.precision, end_date=r.end_date, text="")
-            for r in reports
+        # As `dates_agree`: one day is possible for every report when their periods share one.
+        periods = [period(r.date, r.precision, r.end_date) for r in reports]
+        group.sources_disagree = bool(periods) and max(p[0] for p in periods) > min(
+            p[1] for p in periods
         )
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
