@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from rapidfuzz import fuzz
 
 from timeline.extraction.grouping import (
     DEFAULT_METHOD,
@@ -441,21 +440,6 @@ class _Entry:
     new: list[Report] | None = None  # reports the current article added
 
 
-@dataclass(frozen=True)
-class _Report(Report):
-    """A Report whose period (compared with dozens of others' per placement) is worked out once."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "_period", Report.period.fget(self))
-        # What `Corpus.similarity` hands the wording comparison, made once per report.
-        object.__setattr__(self, "joined", " ".join(sorted(self.words)))
-
-    @property
-    def period(self) -> tuple[dt.date, dt.date]:
-        return self._period
-
-
 class _Weights(dict):
     """Each item's IDF weight in one of a corpus's counts, computed when first asked for."""
 
@@ -482,6 +466,8 @@ class _RememberingCorpus(Corpus):
 
     def changed(self) -> None:
         self._weights = {id(df): _Weights(self, df) for df in (self.word_df, self.entity_df)}
+        # The weight of whole sets (of words, of names), for bounds only: see StoryGrouping.
+        self.totals: tuple[dict[frozenset, float], dict[frozenset, float]] = ({}, {})
 
     def _idf(self, df, item: str) -> float:
         return self._weights[id(df)][item]
@@ -584,7 +570,7 @@ class StoryGrouping:
                 content_words(text, drop=timex_text),
                 words_near(text, timex_text),
             )
-        return _Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
+        return Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
 
     def _buckets(self, report: Report) -> Iterable[dict[int, Report]]:
         start, end = report.period
@@ -632,12 +618,19 @@ class StoryGrouping:
         method, corpus = self.method, self.corpus
         words_weight = corpus._weights[id(corpus.word_df)].__getitem__
         names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
+        words_totals, names_totals = corpus.totals
         sentence, (start, end) = report.sentence, report.period
         day = report.precision == "day"
         a_words, a_near, a_names = report.words, report.near, report.entities
-        # First every score's parts but the wording (a letter-level comparison, the dearest),
-        # each worked out as `Corpus.similarity` does, the same operations in the same order.
-        parts: dict[_Entry, list[tuple]] = {}
+        a_words_total = sum(map(words_weight, a_words))
+        a_near_total = sum(map(words_weight, a_near))
+        a_names_total = sum(map(names_weight, a_names))
+        # First the most each entry could score: every score's parts but the wording (a
+        # letter-level comparison, the dearest) taken at its most (100), the weight of a union
+        # taken as the weights of both sets less their shared ones' (the same sum, but for
+        # rounding, which _ROUNDING covers).
+        parts: dict[_Entry, list[Report]] = {}
+        bounds: dict[_Entry, float] = {}
         for other in self._near(report):
             if sentence is not None and sentence == other.sentence:
                 continue
@@ -652,72 +645,71 @@ class StoryGrouping:
             if gap > method.tolerance_days or (gap and not day and other.precision != "day"):
                 continue
             b_words = other.words
-            union = a_words | b_words
-            words = (
-                sum(map(words_weight, a_words & b_words)) / sum(map(words_weight, union))
-                if union
-                else 0.0
-            )
-            if a_names or other.entities:
-                union = a_names | other.entities
-                names = (
-                    sum(map(names_weight, a_names & other.entities)) / sum(map(names_weight, union))
-                    if union
-                    else 0.0
-                )
+            b_words_total = words_totals.get(b_words)
+            if b_words_total is None:
+                b_words_total = words_totals[b_words] = sum(map(words_weight, b_words))
+            shared = a_words & b_words
+            if shared:
+                weight = sum(map(words_weight, shared))
+                words = weight / (a_words_total + b_words_total - weight)
+            else:
+                words = 0.0
+            b_names = other.entities
+            if a_names or b_names:
+                shared = a_names & b_names
+                if shared:
+                    b_names_total = names_totals.get(b_names)
+                    if b_names_total is None:
+                        b_names_total = names_totals[b_names] = sum(map(names_weight, b_names))
+                    weight = sum(map(names_weight, shared))
+                    names = weight / (a_names_total + b_names_total - weight)
+                else:
+                    names = 0.0
             else:
                 names = words
-            union = a_near | b_words
-            near = (
-                sum(map(words_weight, a_near & b_words)) / sum(map(words_weight, union))
-                if union
-                else 0.0
-            )
-            union = other.near | a_words
-            near += (
-                sum(map(words_weight, other.near & a_words)) / sum(map(words_weight, union))
-                if union
-                else 0.0
-            )
+            near = 0.0
+            shared = a_near & b_words
+            if shared:
+                weight = sum(map(words_weight, shared))
+                near = weight / (a_near_total + b_words_total - weight)
+            b_near = other.near
+            shared = b_near & a_words
+            if shared:
+                b_near_total = words_totals.get(b_near)
+                if b_near_total is None:
+                    b_near_total = words_totals[b_near] = sum(map(words_weight, b_near))
+                weight = sum(map(words_weight, shared))
+                near += weight / (b_near_total + a_words_total - weight)
             same_day = day and other.precision == "day" and report.date == other.date
-            parts.setdefault(self.entry_of[other.id], []).append(
-                (other, words, near, names, same_day, gap)
+            most = (
+                method.words * words
+                + method.near * near / 2
+                + method.entities * names
+                + method.wording
+                + method.same_day * same_day
+                - method.disagreement_penalty * gap
             )
-        # Then the entries in order of the most they could score (the wording at its most,
-        # 100): one that cannot reach the best score found so far needs no wording compared.
-        bounds = []
-        for entry, pairs in parts.items():
-            most = 0.0
-            for _, words, near, names, same_day, gap in pairs:
-                score = (
-                    method.words * words
-                    + method.near * near / 2
-                    + method.entities * names
-                    + method.wording
-                    + method.same_day * same_day
-                    - method.disagreement_penalty * gap
-                )
-                most += max(0.0, score)
-            bounds.append((most / len(entry.heads) + _ROUNDING, entry))
-        bounds.sort(key=lambda item: -item[0])
+            entry = self.entry_of[other.id]
+            if entry in parts:
+                parts[entry].append(other)
+                bounds[entry] += max(0.0, most)
+            else:
+                parts[entry] = [other]
+                bounds[entry] = max(0.0, most)
+        # Then the entries from the highest bound down, each scored exactly (as
+        # `Corpus.similarity` scores) until no other could reach the best score found.
+        ranked = sorted(
+            ((most / len(entry.heads) + _ROUNDING, entry) for entry, most in bounds.items()),
+            key=lambda item: -item[0],
+        )
         best, best_score = None, method.threshold
-        joined = report.joined
-        for most, entry in bounds:
+        for most, entry in ranked:
             if most < best_score:
                 break  # nor can any entry after it
             scores = []
-            for other, words, near, names, same_day, gap in parts[entry]:
-                wording = fuzz.token_set_ratio(joined, other.joined)
-                score = (
-                    method.words * words
-                    + method.near * near / 2
-                    + method.entities * names
-                    + method.wording * wording / 100
-                    + method.same_day * same_day
-                )
-                if gap:
-                    score -= method.disagreement_penalty * gap
-                if score > 0:
+            for other in parts[entry]:
+                score = corpus.similarity(report, other, method)
+                if score:
                     position = next(n for n, r in enumerate(entry.heads) if r is other)
                     scores.append((position, score))
             # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
