@@ -596,16 +596,16 @@ class StoryGrouping:
         start, end = report.period
         reach = dt.timedelta(days=self.method.tolerance_days)
         low, high = start - reach, end + reach
-        seen: set[int] = set()
+        found: dict[int, Report] = {}
         for buckets, first, last in (
             (self.days, low.toordinal(), high.toordinal()),
             (self.months, _month(low), _month(high)),
         ):
             for n in range(first, last + 1):
-                for key, other in buckets.get(n, {}).items():
-                    if key not in seen:
-                        seen.add(key)
-                        yield other
+                bucket = buckets.get(n)
+                if bucket:
+                    found.update(bucket)
+        return found.values()
 
     def _join(self, report: Report) -> _Entry | None:
         """`_cluster_join_capped` over the story's entries, with only the reports that can
