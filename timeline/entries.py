@@ -629,6 +629,9 @@ class StoryGrouping:
         # letter-level comparison, the dearest) taken at its most (100), the weight of a union
         # taken as the weights of both sets less their shared ones' (the same sum, but for
         # rounding, which _ROUNDING covers).
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
+        w_gap, entry_of = method.disagreement_penalty, self.entry_of
         parts: dict[_Entry, list[Report]] = {}
         bounds: dict[_Entry, float] = {}
         for other in self._near(report):
@@ -681,21 +684,18 @@ class StoryGrouping:
                 weight = sum(map(words_weight, shared))
                 near += weight / (b_near_total + a_words_total - weight)
             same_day = day and other.precision == "day" and report.date == other.date
-            most = (
-                method.words * words
-                + method.near * near / 2
-                + method.entities * names
-                + method.wording
-                + method.same_day * same_day
-                - method.disagreement_penalty * gap
-            )
-            entry = self.entry_of[other.id]
+            most = w_words * words + w_near * near + w_names * names + w_rest - w_gap * gap
+            if same_day:
+                most += w_same_day
+            if most < 0.0:
+                most = 0.0
+            entry = entry_of[other.id]
             if entry in parts:
                 parts[entry].append(other)
-                bounds[entry] += max(0.0, most)
+                bounds[entry] += most
             else:
                 parts[entry] = [other]
-                bounds[entry] = max(0.0, most)
+                bounds[entry] = most
         # Then the entries from the highest bound down, each scored exactly (as
         # `Corpus.similarity` scores) until no other could reach the best score found.
         ranked = sorted(
