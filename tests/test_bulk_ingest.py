@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
-from timeline import services
+from timeline import entries, services
 from timeline.article_generator import generate_articles
+from timeline.extraction.grouping import DEFAULT_METHOD, Cluster, Report
 from timeline.ingest_workers import PreparedArticle
 from timeline.ingestion import InputArticle, ingest_inputs
 from timeline.models import Article, Event, EventGroup, Story
@@ -112,6 +115,44 @@ def test_bulk_gives_the_articles_events_and_entries_of_one_by_one(workers, monke
     if workers:  # extracted in the worker processes, not here
         assert second.timings["extraction (CPU, all workers)"] > 0
         assert "extraction" not in second.timings
+
+
+def test_bulk_grouping_chooses_the_entry_comparing_with_every_entry_would():
+    """StoryGrouping scores exactly only the entries that could be the best; it must choose
+    what comparing with every entry's first reports (`_cluster_join_capped`) chooses."""
+    story = services.story_get_or_create(slug="joins")
+    ingest_inputs(story=story, items=_inputs(40, url_suffix="#joins", seed=5), bulk=False)
+    with transaction.atomic():
+        grouping = entries.StoryGrouping(story=story)
+    events = entries._story_events(story)
+    clusters: dict[int, Cluster] = {}
+    for event in events:  # in timeline order, as the entries are ordered by their first report
+        cluster = clusters.setdefault(event.group_id, Cluster(reports=[], key=event.group_id))
+        cluster.reports.append(entries._report(event))
+    chosen = []
+    for event, shift in itertools.product(events, (0, 1, 40)):
+        # A sentence of its own, the event's or a day (a disagreement) or weeks later.
+        known = entries._report(event)
+        probe = Report(
+            id=("probe", event.pk, shift),
+            date=known.date + dt.timedelta(days=shift),
+            precision=known.precision,
+            end_date=known.end_date and known.end_date + dt.timedelta(days=shift),
+            text=known.text,
+            timex_text=known.timex_text,
+            entities=known.entities,
+            published=known.published,
+            sentence=("probe", event.pk, shift),
+        )
+        expected = entries._cluster_join_capped(
+            probe, list(clusters.values()), grouping.corpus, DEFAULT_METHOD
+        )
+        got = grouping._join(probe)
+        assert (got and got.key) == (expected and expected.key)
+        chosen.append(got)
+    assert len(events) > 100
+    assert len({entry.key for entry in chosen if entry}) > 5  # many entries chosen
+    assert None in chosen  # and some reports start one
 
 
 def test_a_second_bulk_run_adds_nothing_and_repeats_inside_a_batch_are_skipped(monkeypatch):

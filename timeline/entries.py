@@ -22,7 +22,7 @@ from timeline.extraction.grouping import (
     Report,
     cluster_join,
     content_words,
-    dates_agree,
+    period,
     words_near,
 )
 from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
@@ -221,7 +221,37 @@ def story_group_events(
         return _regroup(story=story, free=lambda e: True, method=method, progress=progress)
 
 
-def _canonical(group: EventGroup, reports: list[Event]) -> Event:
+@dataclass(frozen=True)
+class _Member:
+    """What refreshing an entry reads of one of its reports (not the article's text)."""
+
+    pk: int
+    status: str
+    date: dt.date
+    precision: str
+    end_date: dt.date | None
+    text: str
+    confidence: float
+    published: dt.date
+    source_id: int | None
+    article_id: int
+
+
+_MEMBER_COLUMNS = (
+    "pk",
+    "status",
+    "date",
+    "precision",
+    "end_date",
+    "text",
+    "confidence",
+    "article__published",
+    "source_id",
+    "article_id",
+)
+
+
+def _canonical(group: EventGroup, reports: list[_Member]) -> _Member:
     if group.canonical_chosen:
         chosen = next((r for r in reports if r.pk == group.canonical_event_id), None)
         if chosen is not None:
@@ -233,7 +263,7 @@ def _canonical(group: EventGroup, reports: list[Event]) -> Event:
             r.status != Event.Status.VERIFIED,
             _PRECISION_RANK.get(r.precision, 9),
             -r.confidence,
-            r.article.published,
+            r.published,
             r.pk,
         ),
     )
@@ -249,12 +279,14 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     groups = {g.pk: g for g in EventGroup.objects.filter(pk__in=ids)}
-    members: dict[int, list[Event]] = {pk: [] for pk in groups}
+    members: dict[int, list[_Member]] = {pk: [] for pk in groups}
     all_members: set[int] = set()
-    for event in Event.objects.filter(group_id__in=groups).select_related("article"):
-        all_members.add(event.group_id)
-        if event.status != Event.Status.REJECTED:
-            members[event.group_id].append(event)
+    rows = Event.objects.filter(group_id__in=groups).values_list("group_id", *_MEMBER_COLUMNS)
+    for group_id, *columns in rows:
+        all_members.add(group_id)
+        member = _Member(*columns)
+        if member.status != Event.Status.REJECTED:
+            members[group_id].append(member)
     empty = [pk for pk in groups if pk not in all_members]
     EventGroup.objects.filter(pk__in=empty).delete()
     for pk, reports in members.items():
@@ -268,9 +300,10 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
             group.end_date, group.text = canonical.end_date, canonical.text
         group.report_count = len(reports)
         group.source_count = len({r.source_id or f"a{r.article_id}" for r in reports})
-        group.sources_disagree = not dates_agree(
-            Report(id=r.pk, date=r.date, precision=r.precision, end_date=r.end_date, text="")
-            for r in reports
+        # As `dates_agree`: one day is possible for every report when their periods share one.
+        periods = [period(r.date, r.precision, r.end_date) for r in reports]
+        group.sources_disagree = bool(periods) and max(p[0] for p in periods) > min(
+            p[1] for p in periods
         )
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
@@ -384,6 +417,9 @@ def group_set_canonical(*, group: EventGroup, event: Event, user=None) -> EventG
 # can meet its own (any other scores 0, so it can never make an entry the best).
 
 _SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
+# An entry's most possible score is raised by this much so that floating-point rounding (its
+# parts summed in another order than the score's) can never leave out the best entry.
+_ROUNDING = 1e-9
 
 
 def _month(day: dt.date) -> int:
@@ -402,19 +438,6 @@ class _Entry:
     key: int | None = None  # the EventGroup's id; None until a new entry is stored
     first: Event | None = None  # the new event that started a new entry
     new: list[Report] | None = None  # reports the current article added
-
-
-@dataclass(frozen=True)
-class _Report(Report):
-    """A Report whose period (compared with dozens of others' per placement) is worked out once."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "_period", Report.period.fget(self))
-
-    @property
-    def period(self) -> tuple[dt.date, dt.date]:
-        return self._period
 
 
 class _Weights(dict):
@@ -443,6 +466,8 @@ class _RememberingCorpus(Corpus):
 
     def changed(self) -> None:
         self._weights = {id(df): _Weights(self, df) for df in (self.word_df, self.entity_df)}
+        # The weight of whole sets (of words, of names), for bounds only: see StoryGrouping.
+        self.totals: tuple[dict[frozenset, float], dict[frozenset, float]] = ({}, {})
 
     def _idf(self, df, item: str) -> float:
         return self._weights[id(df)][item]
@@ -545,7 +570,7 @@ class StoryGrouping:
                 content_words(text, drop=timex_text),
                 words_near(text, timex_text),
             )
-        return _Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
+        return Report(text=text, timex_text=timex_text, words=words[0], near=words[1], **fields)
 
     def _buckets(self, report: Report) -> Iterable[dict[int, Report]]:
         start, end = report.period
@@ -571,16 +596,16 @@ class StoryGrouping:
         start, end = report.period
         reach = dt.timedelta(days=self.method.tolerance_days)
         low, high = start - reach, end + reach
-        seen: set[int] = set()
+        found: dict[int, Report] = {}
         for buckets, first, last in (
             (self.days, low.toordinal(), high.toordinal()),
             (self.months, _month(low), _month(high)),
         ):
             for n in range(first, last + 1):
-                for key, other in buckets.get(n, {}).items():
-                    if key not in seen:
-                        seen.add(key)
-                        yield other
+                bucket = buckets.get(n)
+                if bucket:
+                    found.update(bucket)
+        return found.values()
 
     def _join(self, report: Report) -> _Entry | None:
         """`_cluster_join_capped` over the story's entries, with only the reports that can
@@ -590,19 +615,109 @@ class StoryGrouping:
             clusters = [Cluster(reports=e.heads) for e in entries]
             best = cluster_join(report, clusters, corpus=self.corpus, method=self.method)
             return None if best is None else entries[clusters.index(best)]
-        scores: dict[_Entry, list[tuple[int, float]]] = {}
+        method, corpus = self.method, self.corpus
+        words_weight = corpus._weights[id(corpus.word_df)].__getitem__
+        names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
+        words_totals, names_totals = corpus.totals
+        sentence, (start, end) = report.sentence, report.period
+        day = report.precision == "day"
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        a_words_total = sum(map(words_weight, a_words))
+        a_near_total = sum(map(words_weight, a_near))
+        a_names_total = sum(map(names_weight, a_names))
+        # First the most each entry could score: every score's parts but the wording (a
+        # letter-level comparison, the dearest) taken at its most (100), the weight of a union
+        # taken as the weights of both sets less their shared ones' (the same sum, but for
+        # rounding, which _ROUNDING covers).
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
+        w_gap, entry_of = method.disagreement_penalty, self.entry_of
+        parts: dict[_Entry, list[Report]] = {}
+        bounds: dict[_Entry, float] = {}
         for other in self._near(report):
-            score = self.corpus.similarity(report, other, self.method)
-            if score:
-                entry = self.entry_of[other.id]
-                position = next(n for n, r in enumerate(entry.heads) if r is other)
-                scores.setdefault(entry, []).append((position, score))
-        best, best_score = None, self.method.threshold
-        for entry in sorted(scores, key=lambda e: e.order):
+            if sentence is not None and sentence == other.sentence:
+                continue
+            b_start, b_end = other.period
+            gap = (
+                (b_start - end).days
+                if end < b_start
+                else (start - b_end).days
+                if b_end < start
+                else 0
+            )
+            if gap > method.tolerance_days or (gap and not day and other.precision != "day"):
+                continue
+            b_words = other.words
+            b_words_total = words_totals.get(b_words)
+            if b_words_total is None:
+                b_words_total = words_totals[b_words] = sum(map(words_weight, b_words))
+            shared = a_words & b_words
+            if shared:
+                weight = sum(map(words_weight, shared))
+                words = weight / (a_words_total + b_words_total - weight)
+            else:
+                words = 0.0
+            b_names = other.entities
+            if a_names or b_names:
+                shared = a_names & b_names
+                if shared:
+                    b_names_total = names_totals.get(b_names)
+                    if b_names_total is None:
+                        b_names_total = names_totals[b_names] = sum(map(names_weight, b_names))
+                    weight = sum(map(names_weight, shared))
+                    names = weight / (a_names_total + b_names_total - weight)
+                else:
+                    names = 0.0
+            else:
+                names = words
+            near = 0.0
+            shared = a_near & b_words
+            if shared:
+                weight = sum(map(words_weight, shared))
+                near = weight / (a_near_total + b_words_total - weight)
+            b_near = other.near
+            shared = b_near & a_words
+            if shared:
+                b_near_total = words_totals.get(b_near)
+                if b_near_total is None:
+                    b_near_total = words_totals[b_near] = sum(map(words_weight, b_near))
+                weight = sum(map(words_weight, shared))
+                near += weight / (b_near_total + a_words_total - weight)
+            same_day = day and other.precision == "day" and report.date == other.date
+            most = w_words * words + w_near * near + w_names * names + w_rest - w_gap * gap
+            if same_day:
+                most += w_same_day
+            if most < 0.0:
+                most = 0.0
+            entry = entry_of[other.id]
+            if entry in parts:
+                parts[entry].append(other)
+                bounds[entry] += most
+            else:
+                parts[entry] = [other]
+                bounds[entry] = most
+        # Then the entries from the highest bound down, each scored exactly (as
+        # `Corpus.similarity` scores) until no other could reach the best score found.
+        ranked = sorted(
+            ((most / len(entry.heads) + _ROUNDING, entry) for entry, most in bounds.items()),
+            key=lambda item: -item[0],
+        )
+        best, best_score = None, method.threshold
+        for most, entry in ranked:
+            if most < best_score:
+                break  # nor can any entry after it
+            scores = []
+            for other in parts[entry]:
+                score = corpus.similarity(report, other, method)
+                if score:
+                    position = next(n for n, r in enumerate(entry.heads) if r is other)
+                    scores.append((position, score))
             # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
-            total = sum(score for _, score in sorted(scores[entry]))
-            score = total / len(entry.heads)
-            if score >= best_score and (best is None or score > best_score):
+            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
+            # As cluster_join chooses: the highest score, the first entry in order on a tie.
+            if score >= best_score and (
+                best is None or score > best_score or entry.order < best.order
+            ):
                 best, best_score = entry, score
         return best
 

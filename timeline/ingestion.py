@@ -273,6 +273,7 @@ class IngestReport:
 
 BATCH_SIZE = 1000  # articles per transaction
 _CHUNK = 8  # articles per task sent to an extraction process
+_EARLY_BATCH = 100  # fewest articles stored before a batch is full, when workers lag
 _POOL_AFTER = 200  # fewer articles are extracted here: starting processes would cost more
 
 
@@ -347,6 +348,10 @@ def ingest_inputs(
 
         def receive() -> None:
             articles, result = pending.popleft()
+            if not result.ready() and len(writer.batch) >= _EARLY_BATCH:
+                # Rather than wait for the workers with articles in hand (at a story's start,
+                # for a whole batch), store those now: a batch's size changes no outcome.
+                writer.flush()
             started = time.perf_counter()
             prepared = result.get()
             report.timings["waiting for extraction"] = (

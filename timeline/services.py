@@ -237,6 +237,8 @@ def articles_ingest_batch(
                 resolved = linker.resolve(event.mentions for event in events)
                 for event in events:
                     event.entity_ids = EntityLinker.entity_ids(event.mentions, resolved)
+                    # Grouping's words, worked out by the extraction worker.
+                    grouping.words.setdefault((event.text, event.timex_text), event.words)
                 per_article.append((article, events))
         with _timed(timings, "grouping"):
             touched: set[int] = set()
@@ -367,7 +369,7 @@ def _articles_store_new(
 
 def _events_from_prepared(*, article: Article, ready: PreparedArticle) -> list[Event]:
     """A new article's events from its extraction (as `article_extract_events` makes them),
-    each with the names its sentence mentions (`mentions`)."""
+    each with the names its sentence mentions (`mentions`) and grouping's `words`."""
     events: list[Event] = []
     seen: set[tuple] = set()
     for item in ready.events:
@@ -392,6 +394,7 @@ def _events_from_prepared(*, article: Article, ready: PreparedArticle) -> list[E
             **_event_values(candidate),
         )
         event.mentions = item.mentions
+        event.words = (item.words, item.near)  # of the stored text and time expression
         events.append(event)
     return events
 

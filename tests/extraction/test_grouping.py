@@ -57,6 +57,14 @@ def test_a_date_means_the_whole_period_of_its_precision(date, precision, end_dat
     assert period(date, precision, end_date) == expected
 
 
+def test_a_report_works_out_its_period_and_sorted_words_when_made():
+    made = report(9, "Tugs refloated the ship by the canal bank", D(2021, 3, 22), "week")
+    assert made.period == period(D(2021, 3, 22), "week") == (D(2021, 3, 22), D(2021, 3, 28))
+    assert made.joined == " ".join(sorted(made.words)) == "bank canal refloat ship tug"
+    # Neither is compared: two reports alike in every field are equal.
+    assert made == report(9, "Tugs refloated the ship by the canal bank", D(2021, 3, 22), "week")
+
+
 @pytest.mark.parametrize(
     ("dates", "agree"),
     [

@@ -87,16 +87,17 @@ class Report:
     sentence: Hashable = None
     words: frozenset[str] = field(default=frozenset(), compare=False)
     near: frozenset[str] = field(default=frozenset(), compare=False)
+    # Worked out once, when the report is made: comparisons ask for them again and again.
+    period: tuple[dt.date, dt.date] = field(init=False, compare=False, repr=False)
+    joined: str = field(init=False, compare=False, repr=False)  # sorted words, for the wording
 
     def __post_init__(self) -> None:
         if not self.words:
             object.__setattr__(self, "words", content_words(self.text, drop=self.timex_text))
         if not self.near:
             object.__setattr__(self, "near", words_near(self.text, self.timex_text))
-
-    @property
-    def period(self) -> tuple[dt.date, dt.date]:
-        return period(self.date, self.precision, self.end_date)
+        object.__setattr__(self, "period", period(self.date, self.precision, self.end_date))
+        object.__setattr__(self, "joined", " ".join(sorted(self.words)))
 
 
 def period(
@@ -189,7 +190,7 @@ class Corpus:
             names = words  # nothing named on either side: the words speak for both
         # Letter-level likeness also catches what the crude stemmer misses ("aground" and
         # "grounding"); measured, it adds recall on the labelled set.
-        wording = fuzz.token_set_ratio(" ".join(sorted(a.words)), " ".join(sorted(b.words)))
+        wording = fuzz.token_set_ratio(a.joined, b.joined)
         near = self.weighted_overlap(a.near, b.words, self.word_df) + self.weighted_overlap(
             b.near, a.words, self.word_df
         )
