@@ -125,7 +125,10 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
-        timexes.extend(_range_parts(text, mention, resolution) or [timex])
+        if mention.parts:
+            timexes.extend(_range_parts(text, mention, resolution) or [timex])
+        else:
+            timexes.append(timex)
         resolved = resolution.resolved
         if resolved is not None:
             period_anchor = resolved.date

@@ -91,6 +91,8 @@ class SentenceTenses:
 
     def tense_at(self, start: int, end: int) -> Tense:
         """Tense of the clause governing the characters `start:end` of the sentence."""
+        if not self._markers:
+            return Tense.UNKNOWN  # no marker anywhere: neither search below can find one
         last_before = bisect.bisect_right(self._ends, start) - 1
         first_after = bisect.bisect_left(self._starts, end)
         # The clause runs between the nearest breaks around the expression.
