@@ -76,16 +76,19 @@ class SentenceTenses:
 
     def __init__(self, sentence: str, lang: str = "en") -> None:
         table = language(base_language(lang)) if lang and lang[:2].lower() != "en" else None
-        tokens = list((_TOKEN if table is None else _WORD_TOKEN).finditer(sentence))
-        self._starts = [t.start() for t in tokens]
-        self._ends = [t.end() for t in tokens]
-        words = [t.group() for t in tokens]
+        token = _TOKEN if table is None else _WORD_TOKEN
+        words = token.findall(sentence)
         if table is None:
             self._markers = _markers(words)
             breaks = _CLAUSE_BREAKS
         else:
             self._markers = _language_markers(words, table)
             breaks = _PUNCTUATION_BREAKS | table.clause_breaks
+        if not self._markers:
+            return  # `tense_at` answers UNKNOWN without looking at the positions
+        spans = [t.span() for t in token.finditer(sentence)]
+        self._starts = [start for start, _end in spans]
+        self._ends = [end for _start, end in spans]
         self._marker_positions = sorted(self._markers)
         self._breaks = [i for i, word in enumerate(words) if word.lower() in breaks]
 
