@@ -23,6 +23,9 @@ from .types import Event, ExtractionResult, Precision, Sentence, Timex
 logger = logging.getLogger(__name__)
 
 _PREPOSITIONS = frozenset("on in since at by until till from during before after of".split())
+# Every word before an expression that `_resolve_safely` tells apart (with the language's
+# "since" words); any other acts as no word at all.
+_BEFORE_WORDS = _PREPOSITIONS | {"effective", "through"}
 
 
 def extract(text: str, published: datetime.date, lang: str = "en") -> ExtractionResult:
@@ -89,6 +92,8 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
     resolutions: dict[tuple, Resolution | None] = {}
     sentence: Sentence | None = None
     tenses_of: SentenceTenses | None = None
+    table = language(base)
+    since_words = table.since_words if table is not None else frozenset()
     for mention in find_mentions(text, lang):
         # Expressions come in order: most share the previous one's sentence.
         if sentence is None or not (sentence.start <= mention.start < sentence.end):
@@ -106,14 +111,16 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         anchors = (anchor, period_anchor, quarter_anchor)
         before = previous_word(text, mention.start)
         after = next_word(text, mention.end)
+        # The resolution reads the word before only through the sets below (other words act
+        # as no word) and the word after only in lower case: so keyed, more expressions share.
         key = (
             mention.kind,
             mention.text,
             tuple(mention.fields.items()),
             tense,
             None if mention.kind in ANCHOR_FREE_KINDS else anchors,
-            before,
-            after,
+            before if before in _BEFORE_WORDS or before in since_words else "",
+            after.lower(),
         )
         if key in resolutions:
             resolution = resolutions[key]

@@ -27,7 +27,9 @@ from .vocabulary import (
 )
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and a dense
+# text makes a Mention per candidate; nothing changes one once made. Hashed as if frozen.
+@dataclass(slots=True, unsafe_hash=True)
 class Mention:
     """A recognised expression: its span, the pattern family and the pieces it matched."""
 

@@ -79,9 +79,13 @@ class SentenceTenses:
         token = _TOKEN if table is None else _WORD_TOKEN
         words = token.findall(sentence)
         if table is None:
-            self._markers = _markers(words)
+            # English tokens are ASCII words and punctuation, none with a space: lowered at
+            # once, they split back into the same tokens.
+            lowered = " ".join(words).lower().split(" ") if words else []
+            self._markers = _markers(words, lowered)
             breaks = _CLAUSE_BREAKS
         else:
+            lowered = [word.lower() for word in words]
             self._markers = _language_markers(words, table)
             breaks = _PUNCTUATION_BREAKS | table.clause_breaks
         if not self._markers:
@@ -90,7 +94,7 @@ class SentenceTenses:
         self._starts = [start for start, _end in spans]
         self._ends = [end for _start, end in spans]
         self._marker_positions = sorted(self._markers)
-        self._breaks = [i for i, word in enumerate(words) if word.lower() in breaks]
+        self._breaks = [i for i, word in enumerate(lowered) if word in breaks]
 
     def tense_at(self, start: int, end: int) -> Tense:
         """Tense of the clause governing the characters `start:end` of the sentence."""
@@ -190,9 +194,8 @@ def _german_participle(word: str) -> bool:
     )
 
 
-def _markers(words: list[str]) -> dict[int, Tense]:
+def _markers(words: list[str], lowered: list[str]) -> dict[int, Tense]:
     markers: dict[int, Tense] = {}
-    lowered = [w.lower() for w in words]
     for i, word in enumerate(lowered):
         if word not in _MARKER_WORDS and not word.endswith(_MARKER_ENDINGS):
             continue  # most words: no branch below can mark them
