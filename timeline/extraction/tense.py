@@ -90,9 +90,8 @@ class SentenceTenses:
             breaks = _PUNCTUATION_BREAKS | table.clause_breaks
         if not self._markers:
             return  # `tense_at` answers UNKNOWN without looking at the positions
-        spans = [t.span() for t in token.finditer(sentence)]
-        self._starts = [start for start, _end in spans]
-        self._ends = [end for _start, end in spans]
+        # Two tuples, as bisect wants them: every token's start, every token's end.
+        self._starts, self._ends = zip(*map(re.Match.span, token.finditer(sentence)), strict=True)
         self._marker_positions = sorted(self._markers)
         self._breaks = [i for i, word in enumerate(lowered) if word in breaks]
 
