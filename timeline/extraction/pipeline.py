@@ -122,9 +122,8 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
             before if before in _BEFORE_WORDS or before in since_words else "",
             after.lower(),
         )
-        if key in resolutions:
-            resolution = resolutions[key]
-        else:
+        resolution = resolutions.get(key, _UNSET)  # one lookup: the key hashes afresh each time
+        if resolution is _UNSET:
             resolution = _resolve_safely(mention, tense, before, after, published, lang, anchors)
             if len(resolutions) >= _MEMO_LIMIT:
                 resolutions.clear()
@@ -153,6 +152,7 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
 
 
 # Entries kept per text in each memo of `extract` before it starts afresh.
+_UNSET: Resolution = object()  # type: ignore[assignment]  # not in the memo (None is a result)
 _MEMO_LIMIT = 4096
 
 
