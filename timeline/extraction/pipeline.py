@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from .events import make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
-from .resolution import ANCHOR_FREE_KINDS, Context, Resolution, resolve
+from .resolution import ANCHOR_FREE_KINDS, NEXT_WORDS, Context, Resolution, resolve
 from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
@@ -111,8 +111,9 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         anchors = (anchor, period_anchor, quarter_anchor)
         before = previous_word(text, mention.start)
         after = next_word(text, mention.end)
-        # The resolution reads the word before only through the sets below (other words act
-        # as no word) and the word after only in lower case: so keyed, more expressions share.
+        # The resolution tells apart only the words before in the sets below and the words
+        # after in NEXT_WORDS (lower case); any other acts as no word: so keyed, more share.
+        following = after.lower()
         key = (
             mention.kind,
             mention.text,
@@ -120,7 +121,7 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
             tense,
             None if mention.kind in ANCHOR_FREE_KINDS else anchors,
             before if before in _BEFORE_WORDS or before in since_words else "",
-            after.lower(),
+            following if following in NEXT_WORDS else "",
         )
         resolution = resolutions.get(key, _UNSET)  # one lookup: the key hashes afresh each time
         if resolution is _UNSET:
