@@ -1,10 +1,12 @@
 """Table-driven resolution: sentence + publication date -> date and precision."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 
-from timeline.extraction import Precision, extract
+from timeline.extraction import Precision, extract, resolution
 from timeline.extraction.periods import parse_absolute
 from timeline.extraction.recognition import find_mentions
 from timeline.extraction.resolution import ANCHOR_FREE_KINDS, Context, resolve
@@ -508,3 +510,22 @@ def test_iso_dates_are_read_as_dateparser_reads_them(iso):
     expected = parse_absolute(iso, ("day", "month", "year"))
     found = [t.value for t in extract(f"Filed {iso} in Rome.", published=WED).timexes]
     assert found == ([expected.isoformat()] if expected else [])
+
+
+def test_resolvers_tell_apart_only_the_next_words_listed():
+    # extract's memo keys the word after an expression on NEXT_WORDS alone: every comparison
+    # of `context.next_word` in the resolvers must be with words listed there.
+    source = Path(resolution.__file__).read_text(encoding="utf-8")
+    reads = re.findall(r"context\.next_word\b(.{0,40})", source)
+    assert reads, "no resolver reads the next word: NEXT_WORDS is stale"
+    compared: set[str] = set()
+    for rest in reads:
+        assert re.match(r"\s*(==|in)\s", rest), f"next_word read other than compared: {rest!r}"
+        compared.update(re.findall(r"\"([^\"]*)\"", rest))
+    assert compared == set(resolution.NEXT_WORDS)
+
+
+def test_the_same_expression_before_than_and_before_another_word_resolves_apart():
+    text = "The plant opened four months later than planned. The plant opened four months later."
+    found = extract(text, datetime.date(2022, 3, 9))
+    assert [(t.type, t.value) for t in found.timexes] == [("DURATION", "P4M"), ("DATE", "2022-07")]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from .events import make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
-from .resolution import ANCHOR_FREE_KINDS, Context, Resolution, resolve
+from .resolution import ANCHOR_FREE_KINDS, NEXT_WORDS, Context, Resolution, resolve
 from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
@@ -23,6 +23,9 @@ from .types import Event, ExtractionResult, Precision, Sentence, Timex
 logger = logging.getLogger(__name__)
 
 _PREPOSITIONS = frozenset("on in since at by until till from during before after of".split())
+# Every word before an expression that `_resolve_safely` tells apart (with the language's
+# "since" words); any other acts as no word at all.
+_BEFORE_WORDS = _PREPOSITIONS | {"effective", "through"}
 
 
 def extract(text: str, published: datetime.date, lang: str = "en") -> ExtractionResult:
@@ -89,6 +92,8 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
     resolutions: dict[tuple, Resolution | None] = {}
     sentence: Sentence | None = None
     tenses_of: SentenceTenses | None = None
+    table = language(base)
+    since_words = table.since_words if table is not None else frozenset()
     for mention in find_mentions(text, lang):
         # Expressions come in order: most share the previous one's sentence.
         if sentence is None or not (sentence.start <= mention.start < sentence.end):
@@ -106,18 +111,20 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         anchors = (anchor, period_anchor, quarter_anchor)
         before = previous_word(text, mention.start)
         after = next_word(text, mention.end)
+        # The resolution tells apart only the words before in the sets below and the words
+        # after in NEXT_WORDS (lower case); any other acts as no word: so keyed, more share.
+        following = after.lower()
         key = (
             mention.kind,
             mention.text,
             tuple(mention.fields.items()),
             tense,
             None if mention.kind in ANCHOR_FREE_KINDS else anchors,
-            before,
-            after,
+            before if before in _BEFORE_WORDS or before in since_words else "",
+            following if following in NEXT_WORDS else "",
         )
-        if key in resolutions:
-            resolution = resolutions[key]
-        else:
+        resolution = resolutions.get(key, _UNSET)  # one lookup: the key hashes afresh each time
+        if resolution is _UNSET:
             resolution = _resolve_safely(mention, tense, before, after, published, lang, anchors)
             if len(resolutions) >= _MEMO_LIMIT:
                 resolutions.clear()
@@ -125,7 +132,10 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
-        timexes.extend(_range_parts(text, mention, resolution) or [timex])
+        if mention.parts:
+            timexes.extend(_range_parts(text, mention, resolution) or [timex])
+        else:
+            timexes.append(timex)
         resolved = resolution.resolved
         if resolved is not None:
             period_anchor = resolved.date
@@ -143,6 +153,7 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
 
 
 # Entries kept per text in each memo of `extract` before it starts afresh.
+_UNSET: Resolution = object()  # type: ignore[assignment]  # not in the memo (None is a result)
 _MEMO_LIMIT = 4096
 
 

@@ -27,7 +27,9 @@ from .vocabulary import (
 )
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and a dense
+# text makes a Mention per candidate; nothing changes one once made. Hashed as if frozen.
+@dataclass(slots=True, unsafe_hash=True)
 class Mention:
     """A recognised expression: its span, the pattern family and the pieces it matched."""
 
@@ -489,6 +491,8 @@ def _with_edge(text: str, mention: Mention) -> Mention:
     """Take in "the end of" before a period: TimeML spans "the end of November" whole."""
     if mention.kind not in _EDGED_KINDS:
         return mention
+    if "of" not in text[max(0, mention.start - 5) : mention.start].lower():
+        return mention  # the edge ends in "of" and one to three spaces: none here
     edge = _EDGE_BEFORE.search(text, max(0, mention.start - 30), mention.start)
     if edge is None:
         return mention
@@ -573,14 +577,14 @@ def previous_word(text: str, start: int, skip: int = 0, *, lower: bool = True) -
                 return ""
             i -= 1
         word_end = i
-        while i > pos and text[i - 1] in _ASCII_LETTERS:
-            i -= 1
-        word_start = end = i
+        # Back over the letters to `pos`: rstrip does in C what a loop would one by one.
+        word_start = end = pos + len(text[pos:i].rstrip(_ASCII_LETTER_STRING))
     word = text[word_start:word_end]
     return word.lower() if lower else word
 
 
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LETTER_STRING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_LETTERS = frozenset(_ASCII_LETTER_STRING)
 
 
 def next_word(text: str, end: int) -> str:

@@ -64,11 +64,16 @@ class Context:
     # The last quarter mentioned: business copy's "a year ago" and "the latest period" hang
     # on the quarter being reported.
     quarter_anchor: datetime.date | None = None
-    # The word after the expression: "four months later than planned" is no date.
+    # The word after the expression: "four months later than planned" is no date. Only the
+    # words in NEXT_WORDS change a resolution (extract's memo relies on it).
     next_word: str = ""
     lang: str = "en"
     # The word before the expression, for explanations ("on Sunday").
     preposition: str = ""
+
+
+# Every `Context.next_word` a resolver tells apart; any other word acts as none at all.
+NEXT_WORDS = frozenset({"than", "ended", "ending"})
 
 
 @dataclass(frozen=True)

@@ -76,21 +76,29 @@ class SentenceTenses:
 
     def __init__(self, sentence: str, lang: str = "en") -> None:
         table = language(base_language(lang)) if lang and lang[:2].lower() != "en" else None
-        tokens = list((_TOKEN if table is None else _WORD_TOKEN).finditer(sentence))
-        self._starts = [t.start() for t in tokens]
-        self._ends = [t.end() for t in tokens]
-        words = [t.group() for t in tokens]
+        token = _TOKEN if table is None else _WORD_TOKEN
+        words = token.findall(sentence)
         if table is None:
-            self._markers = _markers(words)
+            # English tokens are ASCII words and punctuation, none with a space: lowered at
+            # once, they split back into the same tokens.
+            lowered = " ".join(words).lower().split(" ") if words else []
+            self._markers = _markers(words, lowered)
             breaks = _CLAUSE_BREAKS
         else:
+            lowered = [word.lower() for word in words]
             self._markers = _language_markers(words, table)
             breaks = _PUNCTUATION_BREAKS | table.clause_breaks
+        if not self._markers:
+            return  # `tense_at` answers UNKNOWN without looking at the positions
+        # Two tuples, as bisect wants them: every token's start, every token's end.
+        self._starts, self._ends = zip(*map(re.Match.span, token.finditer(sentence)), strict=True)
         self._marker_positions = sorted(self._markers)
-        self._breaks = [i for i, word in enumerate(words) if word.lower() in breaks]
+        self._breaks = [i for i, word in enumerate(lowered) if word in breaks]
 
     def tense_at(self, start: int, end: int) -> Tense:
         """Tense of the clause governing the characters `start:end` of the sentence."""
+        if not self._markers:
+            return Tense.UNKNOWN  # no marker anywhere: neither search below can find one
         last_before = bisect.bisect_right(self._ends, start) - 1
         first_after = bisect.bisect_left(self._starts, end)
         # The clause runs between the nearest breaks around the expression.
@@ -185,9 +193,8 @@ def _german_participle(word: str) -> bool:
     )
 
 
-def _markers(words: list[str]) -> dict[int, Tense]:
+def _markers(words: list[str], lowered: list[str]) -> dict[int, Tense]:
     markers: dict[int, Tense] = {}
-    lowered = [w.lower() for w in words]
     for i, word in enumerate(lowered):
         if word not in _MARKER_WORDS and not word.endswith(_MARKER_ENDINGS):
             continue  # most words: no branch below can mark them
