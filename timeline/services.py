@@ -383,16 +383,7 @@ def _events_from_prepared(*, article: Article, ready: PreparedArticle) -> list[E
         if key in seen:
             continue
         seen.add(key)
-        event = Event(
-            article=article,
-            story_id=article.story_id,
-            source_id=article.source_id,
-            sentence_start=candidate.sentence_start,
-            sentence_end=candidate.sentence_end,
-            timex_start=candidate.timex.start,
-            timex_end=candidate.timex.end,
-            **_event_values(candidate),
-        )
+        event = _new_event(article, candidate)
         event.mentions = item.mentions
         event.words = (item.words, item.near)  # of the stored text and time expression
         events.append(event)
@@ -459,6 +450,20 @@ def _event_values(candidate: ExtractedEvent) -> dict[str, object]:
     }
 
 
+def _new_event(article: Article, candidate: ExtractedEvent, values: dict | None = None) -> Event:
+    """An unsaved event of the article for an extracted candidate, at its evidence offsets."""
+    return Event(
+        article=article,
+        story_id=article.story_id,
+        source_id=article.source_id,
+        sentence_start=candidate.sentence_start,
+        sentence_end=candidate.sentence_end,
+        timex_start=candidate.timex.start,
+        timex_end=candidate.timex.end,
+        **(values if values is not None else _event_values(candidate)),
+    )
+
+
 def _is_protected(event: Event) -> bool:
     """An event an editor has touched: re-extraction must not change or remove it."""
     return (
@@ -520,18 +525,7 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             values = _event_values(candidate)
             event = refreshable.get(key)
             if event is None:
-                created.append(
-                    Event(
-                        article=article,
-                        story_id=article.story_id,
-                        source_id=article.source_id,
-                        sentence_start=candidate.sentence_start,
-                        sentence_end=candidate.sentence_end,
-                        timex_start=candidate.timex.start,
-                        timex_end=candidate.timex.end,
-                        **values,
-                    )
-                )
+                created.append(_new_event(article, candidate, values))
             elif all(getattr(event, name) == value for name, value in values.items()):
                 unchanged.append(event)
             else:
