@@ -161,9 +161,6 @@ class TimelineFilterForm(forms.Form):
         f = self.filters()
         return any((f.q, f.start, f.end, f.entity, f.source, f.precision))
 
-    def cursor(self) -> Cursor | None:
-        return self.cleaned_data.get("after") if hasattr(self, "cleaned_data") else None
-
 
 # The languages the extractor reads; for English the variant decides how 3/4/2021 is read.
 LANGUAGES = [
