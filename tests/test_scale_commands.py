@@ -35,18 +35,25 @@ def test_the_synthetic_story_has_the_shape_asked_for_and_is_reproducible(db):
     ) == (first)
 
 
-def test_the_benchmark_prints_p50_p95_and_queries_warm_and_cold_for_each_request(db):
+# Transactional: the corrections commit, so their hooks carry the counts as in production.
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_prints_p50_p95_and_queries_warm_edited_and_cold_for_each_request():
     run("build_synthetic_story", "--events", "300", "--slug", "bench")
     output = run("bench_timeline", "--story", "bench", "--runs", "2", "--cold-runs", "2")
     assert "300 events" in output
-    row = r" +\d+\.\d +\d+\.\d +{warm} │ +\d+\.\d +\d+\.\d +{cold}\n"
+    row = r" +\d+\.\d +\d+\.\d +{warm} │ +\d+\.\d +\d+\.\d +{edited} │ +\d+\.\d +\d+\.\d +{cold}\n"
     # Warm: the story alone (the drawn page comes from the cache).
-    # Cold (just after a write): story, choices with counts, entries, reports, their names, chart.
-    assert re.search(r"first page · page" + row.format(warm=1, cold=6), output), output
-    assert re.search(r"first page · htmx" + row.format(warm=1, cold=5), output), output
-    assert re.search(r"first page · load more · htmx" + row.format(warm=1, cold=4), output)
-    assert re.search(r"entity, rare \(\d+\) · page" + row.format(warm=1, cold=6), output)
-    assert re.search(r"density chart" + row.format(warm=1, cold=2), output), output
+    # Edited (just after a correction): the counts were carried, so story, entries, reports,
+    # their names and the choices' names. Cold (nothing cached): story, choices with counts,
+    # entries, reports, their names, chart.
+    assert re.search(r"first page · page" + row.format(warm=1, edited=5, cold=6), output), output
+    assert re.search(r"first page · htmx" + row.format(warm=1, edited=4, cold=5), output), output
+    assert re.search(
+        r"first page · load more · htmx" + row.format(warm=1, edited=4, cold=4), output
+    )
+    assert re.search(r"entity, rare \(\d+\) · page" + row.format(warm=1, edited=6, cold=6), output)
+    assert re.search(r"density chart" + row.format(warm=1, edited=1, cold=2), output), output
+    # The benchmark's corrections moved one event's date and back: the story is as built.
 
 
 def test_the_plan_printer_shows_a_plan_for_every_timeline_query(db):

@@ -468,6 +468,12 @@ class ArticleAdmin(HistoryAdmin):
     def event_count(self, article: Article) -> int:
         return article.n_events
 
+    def delete_model(self, request, obj: Article) -> None:
+        services.articles_delete(articles=Article.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset: QuerySet[Article]) -> None:
+        services.articles_delete(articles=queryset)
+
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         services.article_save_edit(
             article=obj, changed_fields=form.changed_data, created=not change
@@ -626,6 +632,12 @@ class EventAdmin(HistoryAdmin):
         kwargs.setdefault("form", VersionedEventForm)
         kwargs.setdefault("widgets", {"version": forms.HiddenInput})
         return super().get_changelist_form(request, **kwargs)
+
+    def delete_model(self, request, obj: Event) -> None:
+        services.events_delete(events=Event.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset: QuerySet[Event]) -> None:
+        services.events_delete(events=queryset)
 
     def save_model(self, request, obj: Event, form, change: bool) -> None:
         services.event_save_edit(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from timeline.extraction.grouping import (
@@ -26,6 +26,7 @@ from timeline.extraction.grouping import (
     words_near,
 )
 from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
+from timeline.revisions import NO_CHANGE, stories_changed
 
 # A report is compared with at most this many of an entry's reports, its first in timeline order
 # (average linkage over them). Past a handful, more reports of one happening change the average
@@ -52,18 +53,6 @@ class GroupingSummary:
         )
 
 
-def stories_changed(*, story_ids: Iterable[int | None]) -> None:
-    """Bump the revision of stories whose articles, events or entries were just written.
-
-    Everything the timeline caches is keyed by it (counts, chart, drawn pages), so a write is
-    seen by the next request. Call it inside the write's transaction, or after its last
-    statement: never before.
-    """
-    ids = {pk for pk in story_ids if pk is not None}
-    if ids:
-        Story.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
-
-
 # The fields of an entity or source the timeline shows (names, chip colour, filter links).
 _SHOWN = {"name", "kind", "slug"}
 
@@ -78,7 +67,8 @@ def named_changed(sender, instance, created: bool, update_fields=None, **kwargs)
 
     def bump() -> None:
         stories = Event.objects.filter(**named).order_by().values_list("story_id", flat=True)
-        stories_changed(story_ids=set(stories.distinct()))
+        # A name is not counted: the tallies are carried as they are.
+        stories_changed(story_ids=set(stories.distinct()), difference=NO_CHANGE)
 
     transaction.on_commit(bump)
 
@@ -307,7 +297,8 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
         )
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
-    stories_changed(story_ids={group.story_id for group in groups.values()})
+    # Entries only: every report's date, visibility, source and entities are as they were.
+    stories_changed(story_ids={group.story_id for group in groups.values()}, difference=NO_CHANGE)
     return len(empty)
 
 

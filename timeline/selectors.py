@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
@@ -32,7 +31,18 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from timeline.density import DensityChart, density_chart
-from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Source, Story
+from timeline.models import (
+    VISIBLE,
+    VISIBLE_SQL,
+    Article,
+    Entity,
+    Event,
+    EventGroup,
+    Precision,
+    Source,
+    Story,
+)
+from timeline.revisions import ENTITY, SOURCE, story_day_tally, story_facet_tally, story_key
 from timeline.search import text_search
 
 
@@ -115,10 +125,7 @@ def _count_of(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
-# The same condition as models.VISIBLE, with 'rejected' written into the SQL: SQLite matches a
-# query to the partial timeline indexes only when it sees that literal, not a bound parameter,
-# and then skips a table read per event (the density chart is 5x faster on SQLite).
-_VISIBLE_INLINE = ~Q(status=RawSQL("'rejected'", ()))
+_VISIBLE_INLINE = VISIBLE_SQL
 
 
 def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
@@ -383,14 +390,8 @@ def story_timeline_page(
 
 
 def _cache_key(story: Story, name: str, detail: str = "") -> str:
-    """A key for one of a story's cached reads, valid for this revision of the story only.
-
-    The creation time tells a story from a later one that reuses its id (SQLite reuses the
-    highest id after a delete), so a rebuilt story never meets its predecessor's counts.
-    """
-    born = story.created_at.timestamp() if story.created_at else 0
-    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
-    return f"timeline:{story.pk}:{born:.6f}:{story.revision}:{name}:{digest}"
+    """A key for one of a story's cached reads, valid for this revision of the story only."""
+    return story_key(story, name, detail)
 
 
 def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:
@@ -411,8 +412,11 @@ def story_day_counts(*, story: Story, filters: TimelineFilters) -> list[tuple[dt
 
     One GROUP BY on the indexed date column (at most a few thousand rows: one per distinct
     date), served by the timeline index. At a million events it reads a million index entries,
-    so it is cached until the story next changes.
+    so it is cached until the story next changes; the whole story's counts are carried to
+    the next revision by the write itself (see timeline.revisions).
     """
+    if filters == TimelineFilters():
+        return story_day_tally(story)
 
     def count() -> list[tuple[dt.date, int]]:
         return list(
@@ -478,49 +482,19 @@ class StoryFacets:
         return next((s for s in self.sources if s.slug == slug), None)
 
 
-_ENTITY, _SOURCE = "e", "s"
-
-
-def _entity_counts(story: Story) -> QuerySet:
-    links = Event.entities.through.objects.filter(
-        ~Q(event__status=RawSQL("'rejected'", ())), event__story=story
-    )
-    return (
-        links.order_by()
-        .values_list(Value(_ENTITY), "entity_id", "entity__slug", "entity__name", "entity__kind")
-        .annotate(n=Count("pk"))
-    )
-
-
-def _source_counts(story: Story) -> QuerySet:
-    events = Event.objects.filter(_VISIBLE_INLINE, story=story, source__isnull=False)
-    return (
-        events.order_by()
-        .values_list(Value(_SOURCE), "source_id", "source__slug", "source__name", Value(""))
-        .annotate(n=Count("pk"))
-    )
-
-
-def story_facet_counts(*, story: Story) -> QuerySet:
-    """Rows (facet, pk, slug, name, kind, count) of the story's entities and sources: the
-    uncached query behind story_facets."""
-    return _entity_counts(story).union(_source_counts(story), all=True)
+_ENTITY, _SOURCE = ENTITY, SOURCE
 
 
 def story_facets(*, story: Story) -> StoryFacets:
-    """The story's entities and sources with their counts of visible events: one query.
+    """The story's entities and sources with their counts of visible events.
 
-    Counting reads every event of the story (a second at a million events), so the counts
-    are cached per story revision; the names are read fresh each time (by primary key, one
-    cheap query), so an editor's renaming shows at once and a deleted entity drops out.
+    The counts come from story_facet_tally (cached, and carried from revision to revision by
+    the writes). Cached counts have their names read fresh (by primary key, one cheap query),
+    so an editor's renaming shows at once and a deleted entity drops out.
     """
-    key = _cache_key(story, "facets")
-    counts: dict[tuple[str, int], int] | None = cache.get(key)
-    if counts is None:
-        rows = list(story_facet_counts(story=story))
-        counts = {(facet, pk): n for facet, pk, _slug, _name, _kind, n in rows}
-        cache.set(key, counts, settings.TIMELINE_CACHE_SECONDS)
-    else:
+    tally = story_facet_tally(story)
+    counts, rows = tally.counts, tally.named
+    if rows is None:
         entity_ids = [pk for facet, pk in counts if facet == _ENTITY]
         source_ids = [pk for facet, pk in counts if facet == _SOURCE]
         names = (

@@ -16,12 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from timeline.entries import (
-    StoryGrouping,
-    article_group_events,
-    groups_refresh,
-    stories_changed,
-)
+from timeline.entries import StoryGrouping, article_group_events, groups_refresh
 from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
 from timeline.extraction.entities import EntityMention, find_entities
@@ -36,6 +31,7 @@ from timeline.models import (
     Source,
     Story,
 )
+from timeline.revisions import stories_changed, story_write, tally_new
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -309,8 +305,12 @@ def articles_ingest_batch(
                     summary = ExtractionSummary(created=counts[article.pk])
                 outcomes[index] = IngestOutcome(article=article, created=True, extraction=summary)
         if new:
-            # Last, inside the batch's transaction: the timeline's caches see the new articles.
-            stories_changed(story_ids=[story.pk])
+            # Last, inside the batch's transaction: the timeline's caches see the new articles,
+            # and its counts grow by the new events (all new, so nothing is read to know it).
+            stories_changed(
+                story_ids=[story.pk],
+                difference=tally_new(created, lambda event: event.entity_ids),
+            )
     return outcomes
 
 
@@ -412,9 +412,11 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
     if created:
         article.save()
         return article
-    with transaction.atomic():
-        before = Article.objects.filter(pk=article.pk).values_list("story_id", flat=True)
-        stories = {*before, article.story_id}
+    before = Article.objects.filter(pk=article.pk).values_list("story_id", flat=True)
+    with story_write(
+        story_ids={*before, article.story_id},
+        events=lambda: Event.objects.filter(article_id=article.pk),
+    ):
         article.save()
         changed = set(changed_fields)
         if changed & {"story", "source"}:
@@ -428,8 +430,8 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
             article_group_events(article=article)
         elif "source" in changed:
             groups_refresh(group_ids=article.events.values_list("group_id", flat=True))
-        # Its title, date and source show on the timeline beside its reports.
-        stories_changed(story_ids=stories)
+        # Its title, date and source show on the timeline beside its reports: story_write
+        # bumps both stories (and carries their counts over to the new revision).
     return article
 
 
@@ -494,7 +496,9 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
         )
         return ExtractionSummary(error=article.extraction_error)
 
-    with transaction.atomic():
+    with story_write(
+        story_ids=[article.story_id], events=lambda: Event.objects.filter(article_id=article.pk)
+    ):
         existing = list(article.events.all())
         protected = {
             _evidence_key(e.sentence_start, e.sentence_end, e.timex_start, e.timex_end)
@@ -556,7 +560,6 @@ def article_extract_events(*, article: Article) -> ExtractionSummary:
             groups_refresh(group_ids=[e.group_id for e in refreshable.values() if e.pk in retired])
         # The new and refreshed reports join the entries of the other articles' reports.
         article_group_events(article=article)
-        stories_changed(story_ids=[article.story_id])
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
         article.extracted_at = timezone.now()
@@ -681,22 +684,30 @@ def event_save_edit(
     changed = [f for f in changed_fields if f in Event.EDITABLE_FIELDS]
     edited_fields = sorted({*event.edited_fields, *changed})
     values = {name: getattr(event, name) for name in _EDITED_COLUMNS}
-    written = Event.objects.filter(pk=event.pk, version=expected).update(
-        **values, edited_fields=edited_fields, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not written:
-        current = Event.objects.get(pk=event.pk)
-        attempted = {name: values[name] for name in changed if name in values}
-        raise EditConflict(current=current, attempted=attempted or values)
-    event.edited_fields = edited_fields
-    event.version = expected + 1
-    # The conditional UPDATE sends no signal, so the history row is written here.
-    Event.history.bulk_history_create(
-        [event], update=True, default_user=user, default_change_reason=reason[:100]
-    )
-    # A corrected date or a rejection changes what the event's timeline entry shows.
-    groups_refresh(group_ids=[event.group_id])
-    stories_changed(story_ids=[event.story_id])  # last: after every write it covers
+    with story_write(
+        story_ids=[event.story_id], events=lambda: Event.objects.filter(pk=event.pk)
+    ) as write:
+        if "entities" in changed:
+            # The admin saves the entities after this returns, where the tallies cannot see.
+            write.unknown()
+        written = Event.objects.filter(pk=event.pk, version=expected).update(
+            **values,
+            edited_fields=edited_fields,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not written:
+            current = Event.objects.get(pk=event.pk)
+            attempted = {name: values[name] for name in changed if name in values}
+            raise EditConflict(current=current, attempted=attempted or values)
+        event.edited_fields = edited_fields
+        event.version = expected + 1
+        # The conditional UPDATE sends no signal, so the history row is written here.
+        Event.history.bulk_history_create(
+            [event], update=True, default_user=user, default_change_reason=reason[:100]
+        )
+        # A corrected date or a rejection changes what the event's timeline entry shows.
+        groups_refresh(group_ids=[event.group_id])
     return event
 
 
@@ -719,6 +730,30 @@ def events_set_status(*, events: QuerySet[Event], status: str, user=None) -> int
             changed += 1
             break
     return changed
+
+
+def articles_delete(*, articles: QuerySet[Article]) -> int:
+    """Delete articles with their events: their entries lose those reports (and go when they
+    have none left), and their stories' timelines and counts follow."""
+    ids = list(articles.order_by().values_list("pk", flat=True))
+    stories = Article.objects.filter(pk__in=ids).order_by().values_list("story_id", flat=True)
+    scope = Event.objects.filter(article_id__in=ids)
+    with story_write(story_ids=set(stories), events=lambda: scope.all()):
+        groups = set(scope.exclude(group=None).values_list("group_id", flat=True))
+        Article.objects.filter(pk__in=ids).delete()
+        groups_refresh(group_ids=groups)
+    return len(ids)
+
+
+def events_delete(*, events: QuerySet[Event]) -> int:
+    """Delete events (rejecting one keeps it out of the timeline and in the record; this
+    forgets it): their entries and their stories' timelines and counts follow."""
+    rows = list(events.order_by().values_list("pk", "story_id", "group_id"))
+    scope = Event.objects.filter(pk__in=[pk for pk, _story, _group in rows])
+    with story_write(story_ids={story for _pk, story, _group in rows}, events=lambda: scope.all()):
+        scope.delete()
+        groups_refresh(group_ids={group for _pk, _story, group in rows if group is not None})
+    return len(rows)
 
 
 def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:

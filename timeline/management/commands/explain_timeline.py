@@ -9,12 +9,12 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from timeline.models import VISIBLE, Article, Entity, Event, Story
+from timeline.revisions import facet_count_query
 from timeline.selectors import (
     Cursor,
     TimelineFilters,
     story_entries,
     story_events,
-    story_facet_counts,
     story_facets,
     story_list,
 )
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         )
         if source:
             yield f"Density chart: source `{source.slug}`", chart(events(source=source))
-        yield "Filter form: entities and sources with counts", story_facet_counts(story=story)
+        yield "Filter form: entities and sources with counts", facet_count_query(story)
         yield "Story list (home page)", story_list()
         if article:
             articles = Article.objects.select_related("story", "source")
