@@ -40,6 +40,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, DateField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from timeline.models import VISIBLE_SQL, Event, Story
 
@@ -49,6 +50,10 @@ _REJECTED = RawSQL("'rejected'", ())
 FacetKey = tuple[str, int]  # (ENTITY, entity id) or (SOURCE, source id)
 ENTITY, SOURCE = "e", "s"
 _DAY = "d"
+
+# Typed NULLs for the columns a UNION arm does not fill (PostgreSQL reads a bare NULL as text).
+_NO_DATE = Cast(Value(None), DateField())
+_NO_NUMBER = Cast(Value(None), IntegerField())
 
 # Names of the carried tallies in the cache (a new format gets a new name).
 FACETS, DAYS = "facets-2", "days-2"
@@ -110,17 +115,17 @@ def tally_events(events: QuerySet[Event]) -> dict[int, Tally]:
             Value(ENTITY),
             "event__story_id",
             "entity_id",
-            Value(None, output_field=DateField()),
+            _NO_DATE,
         )
         .annotate(n=Count("pk"))
     )
     sources = (
         visible.filter(source__isnull=False)
-        .values_list(Value(SOURCE), "story_id", "source_id", Value(None, output_field=DateField()))
+        .values_list(Value(SOURCE), "story_id", "source_id", _NO_DATE)
         .annotate(n=Count("pk"))
     )
     days = visible.values_list(
-        Value(_DAY), "story_id", Value(None, output_field=IntegerField()), "date"
+        Value(_DAY), "story_id", _NO_NUMBER, "date"
     ).annotate(n=Count("pk"))
     tallies: dict[int, Tally] = {}
     for kind, story_id, key, day, n in links.union(sources, days, all=True):
@@ -344,7 +349,7 @@ def story_day_tally(story: Story) -> list[tuple[dt.date, int]]:
     revision = (
         Story.objects.filter(pk=story.pk)
         .order_by()
-        .values_list(Value(None, output_field=DateField()), "revision")
+        .values_list(_NO_DATE, "revision")
     )
     counts, seen = [], story.revision
     for day, n in days.union(revision, all=True):
