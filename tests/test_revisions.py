@@ -12,8 +12,8 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
-from timeline import entries, revisions, services
-from timeline.models import Entity, Event, EventGroup, Story
+from timeline import entries, revisions, selectors, services
+from timeline.models import Entity, Event, EventGroup, Source, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +278,110 @@ def test_a_failed_write_carries_nothing(counted_story, django_capture_on_commit_
     assert hooks == []
     counted_story.refresh_from_db()
     assert counted_story.revision == revision  # the bump was rolled back with the write
+
+
+def filtered(story: Story, **filters) -> list:
+    return selectors.story_day_counts(story=story, filters=selectors.TimelineFilters(**filters))
+
+
+def test_filtered_counts_are_carried_through_the_changes_when_next_asked_for(
+    counted_story, ingest, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    port_said = Entity.objects.get(slug="port-said")
+    meridian = Event.objects.get(text__startswith="Tugboats").source
+    cases = [
+        {"entity": port_said},
+        {"source": meridian},
+        {"start": dt.date(2021, 3, 25)},
+        {"end": dt.date(2021, 3, 24)},
+        {"precision": "day", "source": meridian},
+    ]
+    counted_story.refresh_from_db()
+    for filters in cases:
+        filtered(counted_story, **filters)
+    # Three writes, each of a kind: a correction, a new article, a rejection.
+    event = Event.objects.get(text__startswith="Tugboats")
+    event.date = dt.date(2021, 3, 27)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_save_edit(event=event, changed_fields=["date"])
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(
+            "Salvage crews from Port Said refloated the ship on 29 March 2021.",
+            published=dt.date(2021, 3, 30),
+            source="Meridian Wire",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.events_set_status(
+            events=Event.objects.filter(text__startswith="Pilots"), status="rejected"
+        )
+    counted_story.refresh_from_db()
+    with django_assert_num_queries(0):  # carried: nothing counted
+        carried_counts = [filtered(counted_story, **filters) for filters in cases]
+    cache.clear()
+    assert carried_counts == [filtered(counted_story, **filters) for filters in cases]
+    assert carried_counts[0] == [(dt.date(2021, 3, 27), 1), (dt.date(2021, 3, 29), 1)]
+
+
+def test_a_text_search_is_counted_afresh(
+    counted_story, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    counted_story.refresh_from_db()
+    filtered(counted_story, q="tugboats")
+    event = Event.objects.get(text__startswith="Tugboats")
+    event.date = dt.date(2021, 3, 27)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_save_edit(event=event, changed_fields=["date"])
+    counted_story.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert filtered(counted_story, q="tugboats") == [(dt.date(2021, 3, 27), 1)]
+
+
+def test_a_change_that_is_not_known_stops_the_carrying(
+    counted_story, django_capture_on_commit_callbacks
+):
+    port_said = Entity.objects.get(slug="port-said")
+    counted_story.refresh_from_db()
+    filtered(counted_story, entity=port_said)
+    entries.stories_changed(story_ids=[counted_story.pk])  # a write that knows nothing
+    counted_story.refresh_from_db()
+    assert revisions._carry_back(counted_story, "entity=port-said", lambda r: True) is None
+
+
+def test_the_filter_test_on_reports_agrees_with_the_database(counted_story, ingest):
+    ingest(
+        "The canal authority in Suez said the backlog would clear between 27 March and "
+        "3 April 2021. In March 2021 pilots from Port Said were busy.",
+        published=dt.date(2021, 3, 28),
+        source="Canal Daily",
+    )
+    reports = revisions.visible_reports(Event.objects.filter(story=counted_story))
+    by_event = {}
+    for event in Event.objects.filter(story=counted_story):
+        by_event[event.pk] = next(
+            r
+            for r in reports[counted_story.pk]
+            if (r.date, r.source_id, r.precision) == (event.date, event.source_id, event.precision)
+            and r.entity_ids == tuple(sorted(event.entities.values_list("pk", flat=True)))
+        )
+    sources = list(Source.objects.all()) + [None]
+    named = list(Entity.objects.all()) + [None]
+    days = [None, dt.date(2021, 3, 24), dt.date(2021, 3, 26), dt.date(2021, 3, 31)]
+    for entity in named:
+        for source in sources:
+            for start in days:
+                for end in days:
+                    for precision in ("", "day", "month"):
+                        filters = selectors.TimelineFilters(
+                            start=start, end=end, entity=entity, source=source, precision=precision
+                        )
+                        expected = set(
+                            selectors.story_events(
+                                story=counted_story, filters=filters
+                            ).values_list("pk", flat=True)
+                        )
+                        judged = {
+                            pk
+                            for pk, report in by_event.items()
+                            if selectors._matches(filters, report)
+                        }
+                        assert judged == expected, filters

@@ -68,7 +68,7 @@ def named_changed(sender, instance, created: bool, update_fields=None, **kwargs)
     def bump() -> None:
         stories = Event.objects.filter(**named).order_by().values_list("story_id", flat=True)
         # A name is not counted: the tallies are carried as they are.
-        stories_changed(story_ids=set(stories.distinct()), difference=NO_CHANGE)
+        stories_changed(story_ids=set(stories.distinct()), changes=NO_CHANGE)
 
     transaction.on_commit(bump)
 
@@ -298,7 +298,7 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
         # Bookkeeping follows the reports; editors' decisions have their own history rows.
         group.save_without_historical_record()
     # Entries only: every report's date, visibility, source and entities are as they were.
-    stories_changed(story_ids={group.story_id for group in groups.values()}, difference=NO_CHANGE)
+    stories_changed(story_ids={group.story_id for group in groups.values()}, changes=NO_CHANGE)
     return len(empty)
 
 

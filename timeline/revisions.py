@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,8 +56,9 @@ _DAY = "d"
 _NO_DATE = Cast(Value(None), DateField())
 _NO_NUMBER = Cast(Value(None), IntegerField())
 
-# Names of the carried tallies in the cache (a new format gets a new name).
-FACETS, DAYS = "facets-2", "days-2"
+# Names of the carried tallies in the cache (a new format gets a new name), and of the
+# change that made a revision (what carries filtered counts to it).
+FACETS, DAYS, STEP = "facets-2", "days-2", "step-1"
 
 
 def cache_key(story_id: int, born: float, revision: int, name: str, detail: str = "") -> str:
@@ -78,6 +80,31 @@ def _born(created_at: dt.datetime | None) -> float:
     return created_at.timestamp() if created_at else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the timeline's tallies and filters read of one visible event (its text aside)."""
+
+    story_id: int
+    date: dt.date
+    end_date: dt.date | None
+    precision: str
+    source_id: int | None
+    entity_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """A write's visible events of one story as they were before it and are after it."""
+
+    before: tuple[Report, ...] = ()
+    after: tuple[Report, ...] = ()
+
+
+# Per story id; a story missing from it did not change.
+Changes = dict[int, StoryChange]
+NO_CHANGE: Changes = {}
+
+
 @dataclass
 class Tally:
     """Visible events counted per entity and source (`facets`) and per day (`days`)."""
@@ -85,86 +112,90 @@ class Tally:
     facets: Counter[FacetKey] = field(default_factory=Counter)
     days: Counter[dt.date] = field(default_factory=Counter)
 
-    def minus(self, other: Tally) -> Tally:
-        """The change from `other` to this (negative counts kept: they are differences)."""
-        facets, days = Counter(self.facets), Counter(self.days)
-        facets.subtract(other.facets)
-        days.subtract(other.days)
-        return Tally(
-            facets=Counter({k: n for k, n in facets.items() if n}),
-            days=Counter({k: n for k, n in days.items() if n}),
+    @classmethod
+    def of(cls, reports: Iterable[Report]) -> Tally:
+        tally = cls()
+        for report in reports:
+            tally.days[report.date] += 1
+            if report.source_id is not None:
+                tally.facets[SOURCE, report.source_id] += 1
+            for entity_id in report.entity_ids:
+                tally.facets[ENTITY, entity_id] += 1
+        return tally
+
+    @classmethod
+    def difference(cls, change: StoryChange) -> Tally:
+        """What the change adds (negative: removes) to the story's tallies."""
+        before, after = cls.of(change.before), cls.of(change.after)
+        after.facets.subtract(before.facets)
+        after.days.subtract(before.days)
+        return cls(
+            facets=Counter({k: n for k, n in after.facets.items() if n}),
+            days=Counter({k: n for k, n in after.days.items() if n}),
         )
 
 
-# Per story id. A story missing from a difference did not change.
-Difference = dict[int, Tally]
-NO_CHANGE: Difference = {}
+def visible_reports(events: QuerySet[Event]) -> dict[int, list[Report]]:
+    """The visible ones of these events as Reports, per story: one query.
 
-
-def tally_events(events: QuerySet[Event]) -> dict[int, Tally]:
-    """The tallies of these events (the visible ones), per story: one query.
-
-    For the few events one write touches; the whole story's are counted by
-    story_facet_tally and story_day_tally, which cache them.
+    For the few events one write touches; the whole story is counted by story_facet_tally
+    and story_day_tally, which cache the counts.
     """
     visible = events.filter(VISIBLE_SQL).order_by()
+    rows = visible.values_list(
+        Value("v"), "pk", "story_id", "source_id", "date", "end_date", "precision"
+    )
     links = (
         Event.entities.through.objects.filter(event__in=visible.values("pk"))
         .order_by()
-        .values_list(
-            Value(ENTITY),
-            "event__story_id",
-            "entity_id",
-            _NO_DATE,
-        )
-        .annotate(n=Count("pk"))
+        .values_list(Value("l"), "event_id", "entity_id", _NO_NUMBER, _NO_DATE, _NO_DATE, Value(""))
     )
-    sources = (
-        visible.filter(source__isnull=False)
-        .values_list(Value(SOURCE), "story_id", "source_id", _NO_DATE)
-        .annotate(n=Count("pk"))
-    )
-    days = visible.values_list(
-        Value(_DAY), "story_id", _NO_NUMBER, "date"
-    ).annotate(n=Count("pk"))
-    tallies: dict[int, Tally] = {}
-    for kind, story_id, key, day, n in links.union(sources, days, all=True):
-        tally = tallies.setdefault(story_id, Tally())
-        if kind == _DAY:
-            tally.days[day] += n
+    events_by_id: dict[int, tuple] = {}
+    linked: dict[int, list[int]] = {}
+    for kind, pk, number, source_id, date, end_date, precision in rows.union(links, all=True):
+        if kind == "v":
+            events_by_id[pk] = (number, source_id, date, end_date, precision)
         else:
-            tally.facets[kind, key] += n
-    return tallies
+            linked.setdefault(pk, []).append(number)
+    reports: dict[int, list[Report]] = {}
+    for pk, (story_id, source_id, date, end_date, precision) in events_by_id.items():
+        entity_ids = tuple(sorted(linked.get(pk, ())))
+        report = Report(story_id, date, end_date, precision, source_id, entity_ids)
+        reports.setdefault(story_id, []).append(report)
+    return reports
 
 
-def tally_new(events: Iterable[Event], entity_ids: Callable[[Event], Iterable[int]]) -> Difference:
-    """The tallies of events about to be stored (nothing read: the bulk ingest's batch)."""
-    tallies: dict[int, Tally] = {}
+def new_reports(events: Iterable[Event], entity_ids: Callable[[Event], Iterable[int]]) -> Changes:
+    """The change made by storing these new events (nothing read: the bulk ingest's batch)."""
+    after: dict[int, list[Report]] = {}
     for event in events:
         if event.status == Event.Status.REJECTED:
             continue
-        tally = tallies.setdefault(event.story_id, Tally())
-        tally.days[event.date] += 1
-        if event.source_id is not None:
-            tally.facets[SOURCE, event.source_id] += 1
-        for entity_id in entity_ids(event):
-            tally.facets[ENTITY, entity_id] += 1
-    return tallies
+        report = Report(
+            event.story_id,
+            event.date,
+            event.end_date,
+            event.precision,
+            event.source_id,
+            tuple(sorted(entity_ids(event))),
+        )
+        after.setdefault(event.story_id, []).append(report)
+    return {pk: StoryChange(after=tuple(reports)) for pk, reports in after.items()}
 
 
-def stories_changed(*, story_ids: Iterable[int | None], difference: Difference | None = None):
+def stories_changed(*, story_ids: Iterable[int | None], changes: Changes | None = None) -> None:
     """Bump the revision of stories whose articles, events or entries were just written.
 
     Everything the timeline caches is keyed by it (counts, chart, drawn pages), so a write is
     seen by the next request. Call it inside the write's transaction, or after its last
     statement: never before.
 
-    `difference`, when the write knows it (NO_CHANGE for writes that leave every event's
-    date, visibility, source and entities as they were), carries the stories' tallies to the
-    new revision on commit; None leaves them to be counted afresh. Stories inside a
-    `story_write` are not bumped again: that write bumped them and carries their tallies.
+    `changes`, when the write knows them (NO_CHANGE for writes that leave every event's date,
+    visibility, source and entities as they were), carry the stories' tallies to the new
+    revision on commit; None leaves them to be counted afresh. Stories inside a `story_write`
+    are not bumped again: that write bumped them and carries their tallies.
     """
-    _bump({pk for pk in story_ids if pk is not None} - _writing.get(), difference)
+    _bump({pk for pk in story_ids if pk is not None} - _writing.get(), changes)
 
 
 # The stories this thread is writing inside `story_write`.
@@ -172,46 +203,47 @@ _writing: ContextVar[frozenset[int]] = ContextVar("story_writes", default=frozen
 
 
 class _Carry:
-    """A commit hook that carries one story's tallies from one revision to the next."""
+    """A commit hook that carries one story's tallies from one revision to the next, and
+    keeps the change itself so that filtered counts can be carried when next asked for."""
 
     def __init__(self, story_id: int, born: float, revision: int):
         self.story_id, self.born, self.revision = story_id, born, revision
-        self.difference: Tally | None = None  # None: not known, nothing is carried
+        self.change: StoryChange | None = None  # None: not known, nothing is carried
 
     def __call__(self) -> None:
-        if self.difference is None:
+        if self.change is None:
             return
+        key = partial(cache_key, self.story_id, self.born)
+        ttl = settings.TIMELINE_CACHE_SECONDS
+        cache.set(key(self.revision, STEP), self.change, ttl)
+        difference = Tally.difference(self.change)
         for name, apply in ((FACETS, _facets_plus), (DAYS, _days_plus)):
-            held = cache.get(cache_key(self.story_id, self.born, self.revision - 1, name))
+            held = cache.get(key(self.revision - 1, name))
             if held is None:
                 continue
             counted_at, value = held
-            if time.time() - counted_at > settings.TIMELINE_CACHE_SECONDS:
+            if time.time() - counted_at > ttl:
                 continue  # counted afresh now and then, whatever was carried
-            value = apply(value, self.difference)
+            value = apply(value, difference)
             if value is not None:
-                cache.set(
-                    cache_key(self.story_id, self.born, self.revision, name),
-                    (counted_at, value),
-                    settings.TIMELINE_CACHE_SECONDS,
-                )
+                cache.set(key(self.revision, name), (counted_at, value), ttl)
 
 
-def _bump(ids: set[int], difference: Difference | None, *, pending: bool = False) -> list[_Carry]:
-    """Bump the stories; unless the difference is unknown (and not `pending`, to be known at
+def _bump(ids: set[int], changes: Changes | None, *, pending: bool = False) -> list[_Carry]:
+    """Bump the stories; unless their changes are unknown (and not `pending`, to be known at
     the end of the write), register the hooks that carry their tallies on commit."""
     if not ids:
         return []
     Story.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
-    if difference is None and not pending:
+    if changes is None and not pending:
         return []
     carries = []
     for pk, created_at, revision in Story.objects.filter(pk__in=ids).values_list(
         "pk", "created_at", "revision"
     ):
         carry = _Carry(pk, _born(created_at), revision)
-        if difference is not None:
-            carry.difference = difference.get(pk, Tally())
+        if changes is not None:
+            carry.change = changes.get(pk, StoryChange())
         # robust: a cache that is down costs a recount later, never the write.
         transaction.on_commit(carry, robust=True)
         carries.append(carry)
@@ -219,10 +251,10 @@ def _bump(ids: set[int], difference: Difference | None, *, pending: bool = False
 
 
 class StoryWrite:
-    """What `story_write` yields. A writer that gave no `events` sets `difference` itself."""
+    """What `story_write` yields. A writer that gave no `events` sets `changes` itself."""
 
     def __init__(self) -> None:
-        self.difference: Difference | None = None
+        self.changes: Changes | None = None
         self.known = True
 
     def unknown(self) -> None:
@@ -237,28 +269,28 @@ def story_write(
     """A write to these stories in one transaction, whose tallies are carried forward.
 
     The stories are bumped first, so their rows stay locked until the commit and no other
-    write to them lands between the tallies of `events()` (every event the write may
-    change) read before and after the body. Inside, bumps of these stories (regrouping's)
-    are left out: this one covers them.
+    write to them lands between the reads of `events()` (every event the write may change)
+    before and after the body. Inside, bumps of these stories (regrouping's) are left out:
+    this one covers them.
     """
     ids = {pk for pk in story_ids if pk is not None}
     with transaction.atomic():
         carries = _bump(ids, None, pending=True)
         write = StoryWrite()
-        before = tally_events(events()) if events is not None else None
+        before = visible_reports(events()) if events is not None else None
         token = _writing.set(_writing.get() | ids)
         try:
             yield write
         finally:
             _writing.reset(token)
-        if before is not None and write.difference is None:
-            after = tally_events(events())
-            write.difference = {
-                pk: after.get(pk, Tally()).minus(before.get(pk, Tally())) for pk in ids
+        if before is not None and write.changes is None:
+            after = visible_reports(events())
+            write.changes = {
+                pk: StoryChange(tuple(before.get(pk, ())), tuple(after.get(pk, ()))) for pk in ids
             }
-        if write.known and write.difference is not None:
+        if write.known and write.changes is not None:
             for carry in carries:
-                carry.difference = write.difference.get(carry.story_id, Tally())
+                carry.change = write.changes.get(carry.story_id, StoryChange())
 
 
 def _facets_plus(counts: dict[FacetKey, int], difference: Tally) -> dict[FacetKey, int] | None:
@@ -333,24 +365,34 @@ def story_facet_tally(story: Story) -> FacetTally:
     return FacetTally(counts=counts, named=named)
 
 
-def story_day_tally(story: Story) -> list[tuple[dt.date, int]]:
-    """The story's visible events per day, oldest first, from the cache or counted (one
-    GROUP BY along the timeline index, stored under the revision read with it)."""
-    held = cache.get(story_key(story, DAYS))
+# How many revisions back a filtered count is looked for, to be carried from there.
+CARRY_BACK = 16
+
+
+def story_day_tally(
+    story: Story,
+    *,
+    events: QuerySet[Event] | None = None,
+    detail: str = "",
+    matches: Callable[[Report], bool] | None = None,
+) -> list[tuple[dt.date, int]]:
+    """Visible events per day, oldest first: the whole story's, or those of `events` (a
+    filtered timeline, named by `detail`). From the cache; else carried from an earlier
+    revision's count through the changes since, when `matches` (the filter, as a test of a
+    Report) can judge them; else counted (one GROUP BY along the timeline index, stored under
+    the revision read in the same statement).
+    """
+    held = cache.get(story_key(story, DAYS, detail))
     if held is not None:
         return held[1]
+    if events is None:
+        events = Event.objects.filter(VISIBLE_SQL, story=story)
+        matches = _everything
+    if matches is not None and (carried := _carry_back(story, detail, matches)) is not None:
+        return carried
     counted_at = time.time()
-    days = (
-        Event.objects.filter(VISIBLE_SQL, story=story)
-        .order_by()
-        .values_list("date")
-        .annotate(n=Count("pk"))
-    )
-    revision = (
-        Story.objects.filter(pk=story.pk)
-        .order_by()
-        .values_list(_NO_DATE, "revision")
-    )
+    days = events.order_by().values_list("date").annotate(n=Count("pk"))
+    revision = Story.objects.filter(pk=story.pk).order_by().values_list(_NO_DATE, "revision")
     counts, seen = [], story.revision
     for day, n in days.union(revision, all=True):
         if day is None:
@@ -358,6 +400,47 @@ def story_day_tally(story: Story) -> list[tuple[dt.date, int]]:
         else:
             counts.append((day, n))
     counts.sort()
-    key = cache_key(story.pk, _born(story.created_at), seen, DAYS)
+    key = cache_key(story.pk, _born(story.created_at), seen, DAYS, detail)
     cache.set(key, (counted_at, counts), settings.TIMELINE_CACHE_SECONDS)
     return counts
+
+
+def _everything(report: Report) -> bool:
+    return True
+
+
+def _carry_back(
+    story: Story, detail: str, matches: Callable[[Report], bool]
+) -> list[tuple[dt.date, int]] | None:
+    """The count at the story's revision from the latest of the last CARRY_BACK revisions
+    that has it, plus the matching part of every change since (all of them must be known)."""
+    key = partial(cache_key, story.pk, _born(story.created_at))
+    revisions = range(story.revision - 1, max(story.revision - 1 - CARRY_BACK, -1), -1)
+    wanted = {r: key(r, DAYS, detail) for r in revisions}
+    steps = {r: key(r, STEP) for r in range(story.revision, revisions.stop, -1)}
+    found = cache.get_many([*wanted.values(), *steps.values()])
+    for revision in revisions:
+        held = found.get(wanted[revision])
+        if held is None:
+            if steps[revision + 1] not in found:
+                return None  # a change between here and there is not known
+            continue
+        counted_at, value = held
+        if time.time() - counted_at > settings.TIMELINE_CACHE_SECONDS:
+            return None
+        for later in range(revision + 1, story.revision + 1):
+            change = found.get(steps[later])
+            if change is None:
+                return None
+            relevant = StoryChange(
+                before=tuple(filter(matches, change.before)),
+                after=tuple(filter(matches, change.after)),
+            )
+            value = _days_plus(value, Tally.difference(relevant))
+            if value is None:
+                return None
+        cache.set(
+            story_key(story, DAYS, detail), (counted_at, value), settings.TIMELINE_CACHE_SECONDS
+        )
+        return value
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import groupby, islice
 from urllib.parse import urlencode
 
@@ -42,7 +43,14 @@ from timeline.models import (
     Source,
     Story,
 )
-from timeline.revisions import ENTITY, SOURCE, story_day_tally, story_facet_tally, story_key
+from timeline.revisions import (
+    ENTITY,
+    SOURCE,
+    Report,
+    story_day_tally,
+    story_facet_tally,
+    story_key,
+)
 from timeline.search import text_search
 
 
@@ -412,22 +420,30 @@ def story_day_counts(*, story: Story, filters: TimelineFilters) -> list[tuple[dt
 
     One GROUP BY on the indexed date column (at most a few thousand rows: one per distinct
     date), served by the timeline index. At a million events it reads a million index entries,
-    so it is cached until the story next changes; the whole story's counts are carried to
-    the next revision by the write itself (see timeline.revisions).
+    so it is cached until the story next changes, and carried to the next revision through
+    what the write changed (see timeline.revisions) unless the filter searches text.
     """
     if filters == TimelineFilters():
         return story_day_tally(story)
+    return story_day_tally(
+        story,
+        events=story_events(story=story, filters=filters),
+        detail=filters.to_query(),
+        matches=None if filters.q else partial(_matches, filters),
+    )
 
-    def count() -> list[tuple[dt.date, int]]:
-        return list(
-            story_events(story=story, filters=filters)
-            .order_by()
-            .values_list("date")
-            .annotate(count=Count("pk"))
-            .order_by("date")
-        )
 
-    return _cached(_cache_key(story, "days", filters.to_query()), count)
+def _matches(filters: TimelineFilters, report: Report) -> bool:
+    """Whether a visible report matches the filters, as story_events decides it (text search
+    aside: it is the database's to judge)."""
+    start = filters.start
+    return (
+        (start is None or report.date >= start or (report.end_date or report.date) >= start)
+        and (filters.end is None or report.date <= filters.end)
+        and (filters.entity is None or filters.entity.pk in report.entity_ids)
+        and (filters.source is None or report.source_id == filters.source.pk)
+        and (not filters.precision or report.precision == filters.precision)
+    )
 
 
 def story_density(*, story: Story, filters: TimelineFilters) -> DensityChart | None:

@@ -31,7 +31,7 @@ from timeline.models import (
     Source,
     Story,
 )
-from timeline.revisions import stories_changed, story_write, tally_new
+from timeline.revisions import new_reports, stories_changed, story_write
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -309,7 +309,7 @@ def articles_ingest_batch(
             # and its counts grow by the new events (all new, so nothing is read to know it).
             stories_changed(
                 story_ids=[story.pk],
-                difference=tally_new(created, lambda event: event.entity_ids),
+                changes=new_reports(created, lambda event: event.entity_ids),
             )
     return outcomes
 
