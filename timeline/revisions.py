@@ -7,21 +7,26 @@ so the next request never meets an obsolete page.
 Two of those cached reads are tallies of the whole story, and recounting them after each write
 is what made the first request after a write slow at a million events (seconds): the filter
 form's counts (visible events per entity and per source) and the events per day behind the
-density chart. A write through the service layer knows which events it touches, so it tallies
-them before and after (a few rows) and, on commit, the story's tallies for the new revision
-become the old revision's plus that difference: they are carried forward instead of recounted.
+density chart. A write through the service layer knows which events it touches, so it reads
+them before and after (a few rows: `StoryChange`) and, on commit, the story's tallies for the
+new revision become the old revision's plus the difference: they are carried forward instead
+of recounted. The change itself is kept too, so a filtered timeline's events per day are
+carried the same way when next asked for (the filter judged on the changed reports in Python;
+a text search is left to the database, and counted afresh).
 
 Carried tallies stay exact because:
 
 - tallies counted from the database are stored under the revision read in the same SQL
   statement (one snapshot), never under the revision a request started with;
 - a tracked write (`story_write`) bumps, and so locks, its stories' rows before it reads its
-  "before" tally; every write to a story bumps it, so no other write to these stories commits
-  between the two tallies;
-- a write that does not know its difference (an entity merge, for one) bumps without carrying,
+  "before" state; every write to a story bumps it, so no other write to these stories commits
+  between its two reads;
+- a write that does not know its change (an entity merge, for one) bumps without carrying,
   and the next request counts afresh;
 - carrying is refused when a count would go below zero, and tallies are counted afresh at
   least once per TIMELINE_CACHE_SECONDS, so nothing carried wrongly could outlive that.
+
+tests/test_revisions.py checks each kind of write against a recount.
 """
 
 from __future__ import annotations
@@ -50,7 +55,6 @@ _REJECTED = RawSQL("'rejected'", ())
 
 FacetKey = tuple[str, int]  # (ENTITY, entity id) or (SOURCE, source id)
 ENTITY, SOURCE = "e", "s"
-_DAY = "d"
 
 # Typed NULLs for the columns a UNION arm does not fill (PostgreSQL reads a bare NULL as text).
 _NO_DATE = Cast(Value(None), DateField())
