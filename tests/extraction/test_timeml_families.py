@@ -98,9 +98,49 @@ def test_rates_ages_and_amounts_are_not_durations(sentence):
         ("Hours earlier, the rebels had left.", [("Hours", "DURATION", "PTXH")]),
         # With a vague number the offset keeps its direction.
         ("It closed a few years ago.", [("a few years ago", "DATE", "PAST_REF")]),
+        # Before or after an event, "before"/"after" is a signal outside the expression.
+        ("His car was seen in the weeks before the shooting.", [("weeks", "DURATION", "PXW")]),
+        ("Just days after the vote, he quit.", [("days", "DURATION", "PXD")]),
     ],
 )
 def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A bare plural as the object of a verb of spending or lasting.
+        ("They waited decades for this.", [("decades", "DURATION", "PXDE")]),
+        ("He spent years trying.", [("years", "DURATION", "PXY")]),
+        ("The raid lasted only minutes.", [("minutes", "DURATION", "PTXM")]),
+        ("The feud predates his birth by decades.", [("decades", "DURATION", "PXDE")]),
+        # A stretch with no number keeps its article (TimeML spans the noun phrase).
+        ("Over the years, the company grew.", [("the years", "DURATION", "PXY")]),
+        ("You save fewer lives in the early years.", [("the early years", "DURATION", "PXY")]),
+        (
+            "Prisoners were taken in the first hours of the war.",
+            [("the first hours", "DURATION", "PTXH")],
+        ),
+        ("Funds will sell junk in the weeks ahead.", [("the weeks ahead", "DURATION", "PXW")]),
+        # "the early hours of Thursday" is a time of that day, not a stretch.
+        ("He was arrested in the early hours of Thursday.", [("Thursday", "DATE", "2013-03-14")]),
+        # A run of units: the adjective belongs to the length; an ordinal run has no length.
+        ("Prices fell for 10 straight years.", [("10 straight years", "DURATION", "P10Y")]),
+        ("Stocks rose for four consecutive days.", [("four consecutive days", "DURATION", "P4D")]),
+        ("It was the third consecutive month of gains.", []),
+        ("The meeting lasted a half hour.", [("a half hour", "DURATION", "PT30M")]),
+        ("He waited a half-hour.", [("a half-hour", "DURATION", "PT30M")]),
+        # "the last decade" keeps its article, as "the past decade" does.
+        ("Wages lost ground in the last decade.", [("the last decade", "DATE", "200")]),
+        # "the next week" of a narrative hangs on the last date, not on publication.
+        (
+            "On May 2 he arrived; the next week, he left.",
+            [("May 2", "DATE", "2013-05-02"), ("the next week", "DATE", "2013-W19")],
+        ),
+    ],
+)
+def test_stretches_with_no_number_and_runs_of_units(sentence, expected):
     assert timexes(sentence) == expected
 
 

@@ -117,7 +117,7 @@ MONTH_MODIFIER = _words(
 )  # fmt: skip
 RELATIVE_WORD = _words(
     "last", "this", "next", "coming", "current", "past", f"the{_}past", f"the{_}coming",
-    f"the{_}current", f"this{_}past", f"the{_}latest",
+    f"the{_}current", f"this{_}past", f"the{_}latest", f"the{_}last",
 )  # fmt: skip
 SEASON_MODIFIER = _words(
     "last", "this", "next", "early", "late", "the", f"this{_}past", f"the{_}early", f"the{_}late"
@@ -422,12 +422,37 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:within|after|amid|following|follows|during|despite){_}"
         rf"(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:of)\b",
     ),
-    # "[months] ago", "[days] later": TimeML writes an offset of unknown size as the stretch
-    # alone, leaving the direction word out.
+    # "[months] ago", "[days] later", "[weeks] before the vote": TimeML writes an offset of
+    # unknown size as the stretch alone, leaving the direction word (a signal) out.
     (
         "vague-period",
-        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:ago|later|earlier)\b",
+        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?:(?i:ago|later|earlier)\b"
+        rf"|(?i:before|after){_}(?i:the|a|an|his|her|its|their|he|she|it|they)\b)",
     ),
+    # "the talks took months", "he spent years", "it lasted only minutes", "predates it by
+    # decades": a bare plural unit as the object of a verb of spending or lasting.
+    (
+        "vague-period",
+        rf"\b(?i:took|take|takes|taking|spent|spend|spends|spending|lasted|last|lasts|lasting"
+        rf"|waited|wait|waits|waiting|by){_}(?:(?i:only|just|nearly|almost){_})?"
+        rf"(?P<body>(?P<unit>{PLURAL_UNIT}))\b(?!-|{_}(?i:of|ago|later|earlier)\b)",
+    ),
+    # "over the years", "in the years since", "the weeks ahead", "the first hours of the war":
+    # a stretch with no number, its article included.
+    (
+        "vague-period",
+        rf"\b(?i:over|in|during|throughout){_}(?P<body>(?i:the){_}"
+        rf"(?:(?!(?i:early{_}hours))(?i:early|first|final){_})?(?P<unit>{PLURAL_UNIT}))\b"
+        rf"(?!-|{_}(?i:ago|later|earlier|before|after)\b)",
+    ),
+    ("vague-period", rf"\b(?i:the){_}(?P<unit>{PLURAL_UNIT}){_}(?i:ahead|to{_}come)\b"),
+    # "for four straight years", "the third consecutive month" is an ordinal (no length).
+    (
+        "duration",
+        rf"\b(?P<num>{NUMBER}){_}(?i:straight|consecutive|successive){_}(?P<unit>{UNIT})\b",
+    ),
+    # "a half hour", "a half-hour": thirty minutes.
+    ("duration", rf"\b(?i:an?){_}(?P<halfonly>(?i:half))[-\s]?(?P<unit>(?i:hour))\b(?!-)"),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]

@@ -728,6 +728,7 @@ def _unit(text: str | None) -> str:
 
 _RELATIVE_SHIFT = {
     "last": -1,
+    "the last": -1,
     "past": -1,
     "the past": -1,
     "previous": -1,
