@@ -38,6 +38,10 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
             ],
         ),
         ("The move comes barely a month after the crash.", [("a month", "DURATION", "P1M")]),
+        # Before "after"/"before" an event "a year" is a length (the signal stays out) ...
+        ("A year after the invasion, Iraq is calm.", [("A year", "DURATION", "P1Y")]),
+        # ... unless an amount makes it a rate.
+        ("It earns $5 million a year after taxes.", []),
         ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
         # "in" a length after a past verb measures time; it counts forward only ahead.
         ("The work was finished in three weeks.", [("three weeks", "DURATION", "P3W")]),
@@ -131,6 +135,11 @@ def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
         ("It was the third consecutive month of gains.", []),
         ("The meeting lasted a half hour.", [("a half hour", "DURATION", "PT30M")]),
         ("He waited a half-hour.", [("a half-hour", "DURATION", "PT30M")]),
+        # British copy's "financial year" is business copy's fiscal year.
+        (
+            "Profits in the current financial year will fall.",
+            [("the current financial year", "DATE", "2013")],
+        ),
         # "the last decade" keeps its article, as "the past decade" does.
         ("Wages lost ground in the last decade.", [("the last decade", "DATE", "200")]),
         # "the next week" of a narrative hangs on the last date, not on publication.

@@ -254,7 +254,7 @@ PATTERNS: list[tuple[str, str]] = [
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
         rf"(?P<rel>{RELATIVE_WORD})"
-        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
+        rf"(?:{_}(?i:fiscal|financial))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
         rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
@@ -734,11 +734,19 @@ def _check_duration(text: str, mention: Mention) -> bool:
         return True
     if any(mention.get(name) for name in ("the", "approx", "more", "half", "half2")):
         return True
-    # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
+    # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition,
+    # or before "after"/"before" an event ("a month after the crash": the signal stays out).
+    if next_word(text, mention.end).lower() in ("after", "before"):
+        before = text[max(0, mention.start - 12) : mention.start].rstrip().lower()
+        return not (before[-1:].isdigit() or before.endswith(_AMOUNT_WORDS))
     return previous_word(text, mention.start) in (
         "for", "within", "than", "of", "in", "after", "about", "only", "just", "barely", "took",
         "take", "takes", "taking", "spent", "spend", "lasted", "lasts", "waited",
     )  # fmt: skip
+
+
+# An amount before "a year" makes it a rate ("$5 million a year after taxes").
+_AMOUNT_WORDS = ("million", "billion", "trillion", "thousand", "hundred", "percent", "%")
 
 
 _CLOCK_PREPOSITIONS = frozenset("at by until till from before after around since to".split())
