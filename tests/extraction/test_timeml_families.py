@@ -415,3 +415,23 @@ def test_one_day_as_an_unnamed_time_or_a_length(sentence, expected):
 )
 def test_weekdays_counted_from_the_last_date_or_publication(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Business copy compares with the quarter next to the one reported on.
+        ("Revenue rose from the previous quarter.", [("the previous quarter", "DATE", "2012-Q3")]),
+        (
+            "Net rose in the third quarter, up from the previous quarter.",
+            [("the third quarter", "DATE", "2012-Q3"), ("the previous quarter", "DATE", "2012-Q2")],
+        ),
+        # A clause in the future tense names no date already past, however near.
+        (
+            "The company will release earnings on January 22.",
+            [("January 22", "DATE", "2014-01-22")],
+        ),
+    ],
+)
+def test_quarters_next_to_the_reported_one_and_future_dates(sentence, expected):
+    assert timexes(sentence) == expected

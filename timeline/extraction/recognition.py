@@ -290,7 +290,7 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "anchored",
         rf"\b(?i:the){_}(?P<which>(?i:previous|next|following|preceding|same|prior)){_}"
-        rf"(?P<unit>(?i:day|week|month|year|morning|evening|night))\b",
+        rf"(?P<unit>(?i:day|week|month|quarter|year|morning|evening|night))\b(?!-)",
     ),
     ("anchored", rf"\b(?i:the){_}(?P<unit>(?i:day)){_}(?P<which>(?i:before|after))\b(?!{_}\w)"),
     (

@@ -131,7 +131,7 @@ def _pick(candidates: list[int], now: int, tense: Tense, near: int = 0) -> int:
     what happened).
     """
     nearest = min(candidates, key=lambda c: (abs(c - now), c > now))
-    if abs(nearest - now) <= near:
+    if abs(nearest - now) <= near and not (tense is Tense.FUTURE and nearest < now):
         return nearest
     if tense is Tense.PAST:
         earlier = [c for c in candidates if c <= now]
@@ -880,6 +880,11 @@ def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
     which = (mention.get("which") or "").lower()
     unit = (mention.get("unit") or "").lower()
     amount = _ANCHOR_SHIFT[which]
+    if unit == "quarter":
+        # "sales rose from the previous quarter": next to the quarter reported on.
+        base, _, _ = _shift(_reported_quarter(context), "quarter", amount)
+        reason = f"the {which} quarter, next to the one reported on"
+        return _quarter_result(mention, context, base, reason, "anchored")
     base = _anchor_for(unit, context) or context.published
     if unit in PARTS_OF_DAY:
         date = base + amount * DAY
