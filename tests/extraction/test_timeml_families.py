@@ -435,3 +435,29 @@ def test_weekdays_counted_from_the_last_date_or_publication(sentence, expected):
 )
 def test_quarters_next_to_the_reported_one_and_future_dates(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A week named by its month is one expression, valued as its ISO week.
+        (
+            "The vote is set for the first week of April.",
+            [("the first week of April", "DATE", "2013-W14")],
+        ),
+        (
+            "He left in the last week of February.",
+            [("the last week of February", "DATE", "2013-W09")],
+        ),
+        (
+            "A hearing was held the week of March 6.",
+            [("the week of March 6", "DATE", "2013-W10")],
+        ),
+        # "the first days of March" is no stretch of its own: March is the expression.
+        ("Sales fell in the first days of March.", [("March", "DATE", "2013-03")]),
+        # A holiday with its year is that year's.
+        ("He was born on Christmas Day 1950.", [("Christmas Day 1950", "DATE", "1950-12-25")]),
+    ],
+)
+def test_weeks_named_by_their_month_and_holidays_with_a_year(sentence, expected):
+    assert timexes(sentence) == expected

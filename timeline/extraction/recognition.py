@@ -284,9 +284,21 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "holiday",
-        rf"\b(?:(?P<rel>(?i:last|this|next)){_})?(?P<name>{HOLIDAY})(?![\w-])",
+        rf"\b(?:(?P<rel>(?i:last|this|next)){_})?(?P<name>{HOLIDAY})(?![\w-])"
+        rf"(?:,?{_}(?P<y>{YEAR}))?",
     ),
     ("year-end", rf"\b(?i:year)(?:-|{_}|['\u2019]s{_})(?i:end)\b(?!-)"),
+    # "the first week of April", "the week of March 6": one week, named by its month.
+    (
+        "week-of",
+        rf"\b(?i:the){_}(?P<ord>(?i:first|second|third|fourth|last|final)){_}(?i:week){_}"
+        rf"(?i:of){_}(?P<mon>{MONTH})(?:,?{_}(?P<y>{YEAR}))?",
+    ),
+    (
+        "week-of",
+        rf"\b(?i:the){_}(?i:week){_}(?i:of){_}(?P<mon>{MONTH}){_}(?P<d>{DAY})"
+        rf"(?:,?{_}(?P<y>{YEAR}))?",
+    ),
     (
         "anchored",
         rf"\b(?i:the){_}(?P<which>(?i:previous|next|following|preceding|same|prior)){_}"
@@ -443,7 +455,8 @@ PATTERNS: list[tuple[str, str]] = [
         "vague-period",
         rf"\b(?i:over|in|during|throughout){_}(?P<body>(?i:the){_}"
         rf"(?:(?!(?i:early{_}hours))(?i:early|first|final){_})?(?P<unit>{PLURAL_UNIT}))\b"
-        rf"(?!-|{_}(?i:ago|later|earlier|before|after)\b)",
+        rf"(?!-|{_}(?i:ago|later|earlier|before|after)\b"
+        rf"|{_}(?i:of){_}(?:{MONTH}|\d|(?i:this|last|next|the{_}(?:year|month))\b))",
     ),
     ("vague-period", rf"\b(?i:the){_}(?P<unit>{PLURAL_UNIT}){_}(?i:ahead|to{_}come)\b"),
     # "for four straight years", "the third consecutive month" is an ordinal (no length).

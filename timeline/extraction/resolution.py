@@ -1057,6 +1057,12 @@ def _holiday_date(name: str, year: int) -> datetime.date | None:
 def _resolve_holiday(mention: Mention, context: Context) -> Resolution | None:
     name = " ".join((mention.get("name") or "").replace("\u2019", "'").split())
     published = context.published
+    year = _year(mention.get("y"))
+    if year:
+        named = _holiday_date(name, year)
+        if named is None:
+            return None
+        return _day_result(mention, context, named, f"{name} {year}", "holiday", 0.9)
     dates = [
         d for y in range(published.year - 1, published.year + 2) if (d := _holiday_date(name, y))
     ]
@@ -1075,6 +1081,36 @@ def _resolve_holiday(mention: Mention, context: Context) -> Resolution | None:
         )
     reason = f"{name} {date.year}"
     return _day_result(mention, context, date, reason, "holiday", 0.85)
+
+
+_WEEK_OF_DAY = {"first": 1, "second": 8, "third": 15, "fourth": 22}
+
+
+def _resolve_week_of(mention: Mention, context: Context) -> Resolution | None:
+    """ "the first week of April" and "the week of March 6": the ISO week of one day."""
+    month = _month_number(mention.get("mon") or "")
+    year = _year(mention.get("y")) or _year_for_month(month, context)
+    ordinal = (mention.get("ord") or "").lower()
+    if ordinal:
+        first = datetime.date(year, month, 1)
+        day = month_end(first) if ordinal in ("last", "final") else first
+        day += (_WEEK_OF_DAY.get(ordinal, 1) - 1) * DAY
+    else:
+        found = safe_date(year, month, int((mention.get("d") or "0").rstrip("stndrh") or 0))
+        if found is None:
+            return None
+        day = found
+    monday = week_monday(day)
+    return _dated(
+        mention,
+        context,
+        value=week_value(monday),
+        date=monday,
+        precision=Precision.WEEK,
+        rule="week-of",
+        reason=f"the week holding {day.isoformat()}",
+        confidence=0.8,
+    )
 
 
 def _resolve_century(mention: Mention, context: Context) -> Resolution | None:
@@ -1114,7 +1150,7 @@ def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
 ANCHOR_FREE_KINDS = frozenset(
     """iso numeric day-month month-day day-range month-range year-range month-year month year
     decade half season in-offset duration set vague holiday century year-end vague-period
-    deictic""".split()
+    deictic week-of""".split()
 )
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
@@ -1146,6 +1182,7 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "vague": _resolve_vague,
     "holiday": _resolve_holiday,
     "century": _resolve_century,
+    "week-of": _resolve_week_of,
     "fiscal-year": _resolve_fiscal_year,
     "anaphoric": _resolve_anaphoric,
     "year-end": _resolve_year_end,
