@@ -64,6 +64,13 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ),
         # "over" before a length is mostly "during"; "nearly" belongs to the expression.
         ("The plant will cut jobs over three years.", [("three years", "DURATION", "P3Y")]),
+        # Before one unit "over" is "more than" and belongs to it.
+        ("The tour is likely to last over a week.", [("over a week", "DURATION", "P1W")]),
+        # A period of known length is the length, article and all.
+        (
+            "They inflated earnings over a three-year period.",
+            [("a three-year period", "DURATION", "P3Y")],
+        ),
         ("It took nearly five months.", [("nearly five months", "DURATION", "P5M")]),
         # "or so" and "no more than" approximate the length and belong to it.
         (

@@ -108,6 +108,8 @@ HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
 DURATION_APPROX = _words(
     "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
+    # "over a week", "just over an hour": before one unit "over" is "more than".
+    f"over(?={_}(?:a|an|one){_})",
 )  # fmt: skip
 # "the next year or so": the approximation belongs to the expression.
 OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
@@ -463,6 +465,12 @@ PATTERNS: list[tuple[str, str]] = [
     (
         "duration",
         rf"\b(?P<num>{NUMBER}){_}(?i:straight|consecutive|successive){_}(?P<unit>{UNIT})\b",
+    ),
+    # "over a three-year period": a period of known length is a length, article and all.
+    (
+        "duration",
+        rf"\b(?i:a|an){_}(?P<num>\d{{1,3}}|{NUMBER})-(?P<unit>{SINGULAR_UNIT})"
+        rf"{_}(?i:period)\b",
     ),
     # "a half hour", "a half-hour": thirty minutes.
     ("duration", rf"\b(?i:an?){_}(?P<halfonly>(?i:half))[-\s]?(?P<unit>(?i:hour))\b(?!-)"),
