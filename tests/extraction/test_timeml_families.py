@@ -64,6 +64,8 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ),
         # "over" before a length is mostly "during"; "nearly" belongs to the expression.
         ("The plant will cut jobs over three years.", [("three years", "DURATION", "P3Y")]),
+        # Days counted on the calendar of work are days.
+        ("He has 10 business days to respond.", [("10 business days", "DURATION", "P10D")]),
         # Before one unit "over" is "more than" and belongs to it.
         ("The tour is likely to last over a week.", [("over a week", "DURATION", "P1W")]),
         # A period of known length is the length, article and all.

@@ -472,6 +472,11 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:a|an){_}(?P<num>\d{{1,3}}|{NUMBER})-(?P<unit>{SINGULAR_UNIT})"
         rf"{_}(?i:period)\b",
     ),
+    # "eight trading days", "within 10 business days": days counted on the calendar of work.
+    (
+        "duration",
+        rf"\b(?P<num>{NUMBER}){_}(?i:trading|business|working){_}(?P<unit>(?i:days?|weeks?))\b",
+    ),
     # "a half hour", "a half-hour": thirty minutes.
     ("duration", rf"\b(?i:an?){_}(?P<halfonly>(?i:half))[-\s]?(?P<unit>(?i:hour))\b(?!-)"),
 ]
