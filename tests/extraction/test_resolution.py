@@ -461,7 +461,8 @@ ANCHOR_FREE_TEXT = (
     "On 2022-03-09 and 3/9/2022, on 9 March and March 9, on 12-13 April, from May to July, "
     "between 2019 and 2021, in March 2021, in June, in 2009, in the 1990s, in the first half "
     "of 2009, in spring 2021, the plant will reopen in three weeks, for two years, every week, "
-    "now, at Christmas, in the 20th century, by year-end, in recent months, and yesterday."
+    "now, at Christmas, in the 20th century, by year-end, in recent months, in the first week of "
+    "May, and yesterday."
 )
 
 

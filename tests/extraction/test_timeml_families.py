@@ -38,6 +38,10 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
             ],
         ),
         ("The move comes barely a month after the crash.", [("a month", "DURATION", "P1M")]),
+        # Before "after"/"before" an event "a year" is a length (the signal stays out) ...
+        ("A year after the invasion, Iraq is calm.", [("A year", "DURATION", "P1Y")]),
+        # ... unless an amount makes it a rate.
+        ("It earns $5 million a year after taxes.", []),
         ("The repairs took a week.", [("a week", "DURATION", "P1W")]),
         # "in" a length after a past verb measures time; it counts forward only ahead.
         ("The work was finished in three weeks.", [("three weeks", "DURATION", "P3W")]),
@@ -60,6 +64,15 @@ def timexes(sentence: str, published: datetime.date = WED) -> list[tuple[str, st
         ),
         # "over" before a length is mostly "during"; "nearly" belongs to the expression.
         ("The plant will cut jobs over three years.", [("three years", "DURATION", "P3Y")]),
+        # Days counted on the calendar of work are days.
+        ("He has 10 business days to respond.", [("10 business days", "DURATION", "P10D")]),
+        # Before one unit "over" is "more than" and belongs to it.
+        ("The tour is likely to last over a week.", [("over a week", "DURATION", "P1W")]),
+        # A period of known length is the length, article and all.
+        (
+            "They inflated earnings over a three-year period.",
+            [("a three-year period", "DURATION", "P3Y")],
+        ),
         ("It took nearly five months.", [("nearly five months", "DURATION", "P5M")]),
         # "or so" and "no more than" approximate the length and belong to it.
         (
@@ -98,9 +111,54 @@ def test_rates_ages_and_amounts_are_not_durations(sentence):
         ("Hours earlier, the rebels had left.", [("Hours", "DURATION", "PTXH")]),
         # With a vague number the offset keeps its direction.
         ("It closed a few years ago.", [("a few years ago", "DATE", "PAST_REF")]),
+        # Before or after an event, "before"/"after" is a signal outside the expression.
+        ("His car was seen in the weeks before the shooting.", [("weeks", "DURATION", "PXW")]),
+        ("Just days after the vote, he quit.", [("days", "DURATION", "PXD")]),
     ],
 )
 def test_an_offset_of_unknown_size_is_the_stretch_alone(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A bare plural as the object of a verb of spending or lasting.
+        ("They waited decades for this.", [("decades", "DURATION", "PXDE")]),
+        ("He spent years trying.", [("years", "DURATION", "PXY")]),
+        ("The raid lasted only minutes.", [("minutes", "DURATION", "PTXM")]),
+        ("The feud predates his birth by decades.", [("decades", "DURATION", "PXDE")]),
+        # A stretch with no number keeps its article (TimeML spans the noun phrase).
+        ("Over the years, the company grew.", [("the years", "DURATION", "PXY")]),
+        ("You save fewer lives in the early years.", [("the early years", "DURATION", "PXY")]),
+        (
+            "Prisoners were taken in the first hours of the war.",
+            [("the first hours", "DURATION", "PTXH")],
+        ),
+        ("Funds will sell junk in the weeks ahead.", [("the weeks ahead", "DURATION", "PXW")]),
+        # "the early hours of Thursday" is a time of that day, not a stretch.
+        ("He was arrested in the early hours of Thursday.", [("Thursday", "DATE", "2013-03-14")]),
+        # A run of units: the adjective belongs to the length; an ordinal run has no length.
+        ("Prices fell for 10 straight years.", [("10 straight years", "DURATION", "P10Y")]),
+        ("Stocks rose for four consecutive days.", [("four consecutive days", "DURATION", "P4D")]),
+        ("It was the third consecutive month of gains.", []),
+        ("The meeting lasted a half hour.", [("a half hour", "DURATION", "PT30M")]),
+        ("He waited a half-hour.", [("a half-hour", "DURATION", "PT30M")]),
+        # British copy's "financial year" is business copy's fiscal year.
+        (
+            "Profits in the current financial year will fall.",
+            [("the current financial year", "DATE", "2013")],
+        ),
+        # "the last decade" keeps its article, as "the past decade" does.
+        ("Wages lost ground in the last decade.", [("the last decade", "DATE", "200")]),
+        # "the next week" of a narrative hangs on the last date, not on publication.
+        (
+            "On May 2 he arrived; the next week, he left.",
+            [("May 2", "DATE", "2013-05-02"), ("the next week", "DATE", "2013-W19")],
+        ),
+    ],
+)
+def test_stretches_with_no_number_and_runs_of_units(sentence, expected):
     assert timexes(sentence) == expected
 
 
@@ -365,4 +423,50 @@ def test_one_day_as_an_unnamed_time_or_a_length(sentence, expected):
     ],
 )
 def test_weekdays_counted_from_the_last_date_or_publication(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Business copy compares with the quarter next to the one reported on.
+        ("Revenue rose from the previous quarter.", [("the previous quarter", "DATE", "2012-Q3")]),
+        (
+            "Net rose in the third quarter, up from the previous quarter.",
+            [("the third quarter", "DATE", "2012-Q3"), ("the previous quarter", "DATE", "2012-Q2")],
+        ),
+        # A clause in the future tense names no date already past, however near.
+        (
+            "The company will release earnings on January 22.",
+            [("January 22", "DATE", "2014-01-22")],
+        ),
+    ],
+)
+def test_quarters_next_to_the_reported_one_and_future_dates(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A week named by its month is one expression, valued as its ISO week.
+        (
+            "The vote is set for the first week of April.",
+            [("the first week of April", "DATE", "2013-W14")],
+        ),
+        (
+            "He left in the last week of February.",
+            [("the last week of February", "DATE", "2013-W09")],
+        ),
+        (
+            "A hearing was held the week of March 6.",
+            [("the week of March 6", "DATE", "2013-W10")],
+        ),
+        # "the first days of March" is no stretch of its own: March is the expression.
+        ("Sales fell in the first days of March.", [("March", "DATE", "2013-03")]),
+        # A holiday with its year is that year's.
+        ("He was born on Christmas Day 1950.", [("Christmas Day 1950", "DATE", "1950-12-25")]),
+    ],
+)
+def test_weeks_named_by_their_month_and_holidays_with_a_year(sentence, expected):
     assert timexes(sentence) == expected

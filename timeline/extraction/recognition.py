@@ -108,6 +108,8 @@ HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
 DURATION_APPROX = _words(
     "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
+    # "over a week", "just over an hour": before one unit "over" is "more than".
+    f"over(?={_}(?:a|an|one){_})",
 )  # fmt: skip
 # "the next year or so": the approximation belongs to the expression.
 OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
@@ -117,7 +119,7 @@ MONTH_MODIFIER = _words(
 )  # fmt: skip
 RELATIVE_WORD = _words(
     "last", "this", "next", "coming", "current", "past", f"the{_}past", f"the{_}coming",
-    f"the{_}current", f"this{_}past", f"the{_}latest",
+    f"the{_}current", f"this{_}past", f"the{_}latest", f"the{_}last",
 )  # fmt: skip
 SEASON_MODIFIER = _words(
     "last", "this", "next", "early", "late", "the", f"this{_}past", f"the{_}early", f"the{_}late"
@@ -254,7 +256,7 @@ PATTERNS: list[tuple[str, str]] = [
         "relative",
         rf"\b(?:(?P<pre>(?i:earlier|later|early|late|mid)){_}(?:(?i:in){_})?)?"
         rf"(?P<rel>{RELATIVE_WORD})"
-        rf"(?:{_}(?i:fiscal))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
+        rf"(?:{_}(?i:fiscal|financial))?{_}(?P<unit>(?i:week|month|year|quarter|weekend|decade|century))\b(?!-)"
         rf"(?:{OR_SO})?",
     ),
     ("relative", rf"\b(?P<rel>(?i:the)){_}(?P<unit>(?i:weekend|quarter))\b(?!-)"),
@@ -284,13 +286,25 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "holiday",
-        rf"\b(?:(?P<rel>(?i:last|this|next)){_})?(?P<name>{HOLIDAY})(?![\w-])",
+        rf"\b(?:(?P<rel>(?i:last|this|next)){_})?(?P<name>{HOLIDAY})(?![\w-])"
+        rf"(?:,?{_}(?P<y>{YEAR}))?",
     ),
     ("year-end", rf"\b(?i:year)(?:-|{_}|['\u2019]s{_})(?i:end)\b(?!-)"),
+    # "the first week of April", "the week of March 6": one week, named by its month.
+    (
+        "week-of",
+        rf"\b(?i:the){_}(?P<ord>(?i:first|second|third|fourth|last|final)){_}(?i:week){_}"
+        rf"(?i:of){_}(?P<mon>{MONTH})(?:,?{_}(?P<y>{YEAR}))?",
+    ),
+    (
+        "week-of",
+        rf"\b(?i:the){_}(?i:week){_}(?i:of){_}(?P<mon>{MONTH}){_}(?P<d>{DAY})"
+        rf"(?:,?{_}(?P<y>{YEAR}))?",
+    ),
     (
         "anchored",
         rf"\b(?i:the){_}(?P<which>(?i:previous|next|following|preceding|same|prior)){_}"
-        rf"(?P<unit>(?i:day|week|month|year|morning|evening|night))\b",
+        rf"(?P<unit>(?i:day|week|month|quarter|year|morning|evening|night))\b(?!-)",
     ),
     ("anchored", rf"\b(?i:the){_}(?P<unit>(?i:day)){_}(?P<which>(?i:before|after))\b(?!{_}\w)"),
     (
@@ -422,12 +436,49 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:within|after|amid|following|follows|during|despite){_}"
         rf"(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:of)\b",
     ),
-    # "[months] ago", "[days] later": TimeML writes an offset of unknown size as the stretch
-    # alone, leaving the direction word out.
+    # "[months] ago", "[days] later", "[weeks] before the vote": TimeML writes an offset of
+    # unknown size as the stretch alone, leaving the direction word (a signal) out.
     (
         "vague-period",
-        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?i:ago|later|earlier)\b",
+        rf"\b(?P<body>(?P<unit>{PLURAL_UNIT})){_}(?:(?i:ago|later|earlier)\b"
+        rf"|(?i:before|after){_}(?i:the|a|an|his|her|its|their|he|she|it|they)\b)",
     ),
+    # "the talks took months", "he spent years", "it lasted only minutes", "predates it by
+    # decades": a bare plural unit as the object of a verb of spending or lasting.
+    (
+        "vague-period",
+        rf"\b(?i:took|take|takes|taking|spent|spend|spends|spending|lasted|last|lasts|lasting"
+        rf"|waited|wait|waits|waiting|by){_}(?:(?i:only|just|nearly|almost){_})?"
+        rf"(?P<body>(?P<unit>{PLURAL_UNIT}))\b(?!-|{_}(?i:of|ago|later|earlier)\b)",
+    ),
+    # "over the years", "in the years since", "the weeks ahead", "the first hours of the war":
+    # a stretch with no number, its article included.
+    (
+        "vague-period",
+        rf"\b(?i:over|in|during|throughout){_}(?P<body>(?i:the){_}"
+        rf"(?:(?!(?i:early{_}hours))(?i:early|first|final){_})?(?P<unit>{PLURAL_UNIT}))\b"
+        rf"(?!-|{_}(?i:ago|later|earlier|before|after)\b"
+        rf"|{_}(?i:of){_}(?:{MONTH}|\d|(?i:this|last|next|the{_}(?:year|month))\b))",
+    ),
+    ("vague-period", rf"\b(?i:the){_}(?P<unit>{PLURAL_UNIT}){_}(?i:ahead|to{_}come)\b"),
+    # "for four straight years", "the third consecutive month" is an ordinal (no length).
+    (
+        "duration",
+        rf"\b(?P<num>{NUMBER}){_}(?i:straight|consecutive|successive){_}(?P<unit>{UNIT})\b",
+    ),
+    # "over a three-year period": a period of known length is a length, article and all.
+    (
+        "duration",
+        rf"\b(?i:a|an){_}(?P<num>\d{{1,3}}|{NUMBER})-(?P<unit>{SINGULAR_UNIT})"
+        rf"{_}(?i:period)\b",
+    ),
+    # "eight trading days", "within 10 business days": days counted on the calendar of work.
+    (
+        "duration",
+        rf"\b(?P<num>{NUMBER}){_}(?i:trading|business|working){_}(?P<unit>(?i:days?|weeks?))\b",
+    ),
+    # "a half hour", "a half-hour": thirty minutes.
+    ("duration", rf"\b(?i:an?){_}(?P<halfonly>(?i:half))[-\s]?(?P<unit>(?i:hour))\b(?!-)"),
 ]
 
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS]
@@ -709,11 +760,19 @@ def _check_duration(text: str, mention: Mention) -> bool:
         return True
     if any(mention.get(name) for name in ("the", "approx", "more", "half", "half2")):
         return True
-    # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition.
+    # A bare "a year" is as often a rate ("$5 a year") as a length; keep it after a preposition,
+    # or before "after"/"before" an event ("a month after the crash": the signal stays out).
+    if next_word(text, mention.end).lower() in ("after", "before"):
+        before = text[max(0, mention.start - 12) : mention.start].rstrip().lower()
+        return not (before[-1:].isdigit() or before.endswith(_AMOUNT_WORDS))
     return previous_word(text, mention.start) in (
         "for", "within", "than", "of", "in", "after", "about", "only", "just", "barely", "took",
         "take", "takes", "taking", "spent", "spend", "lasted", "lasts", "waited",
     )  # fmt: skip
+
+
+# An amount before "a year" makes it a rate ("$5 million a year after taxes").
+_AMOUNT_WORDS = ("million", "billion", "trillion", "thousand", "hundred", "percent", "%")
 
 
 _CLOCK_PREPOSITIONS = frozenset("at by until till from before after around since to".split())

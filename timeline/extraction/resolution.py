@@ -131,7 +131,7 @@ def _pick(candidates: list[int], now: int, tense: Tense, near: int = 0) -> int:
     what happened).
     """
     nearest = min(candidates, key=lambda c: (abs(c - now), c > now))
-    if abs(nearest - now) <= near:
+    if abs(nearest - now) <= near and not (tense is Tense.FUTURE and nearest < now):
         return nearest
     if tense is Tense.PAST:
         earlier = [c for c in candidates if c <= now]
@@ -728,6 +728,7 @@ def _unit(text: str | None) -> str:
 
 _RELATIVE_SHIFT = {
     "last": -1,
+    "the last": -1,
     "past": -1,
     "the past": -1,
     "previous": -1,
@@ -879,6 +880,11 @@ def _resolve_anchored(mention: Mention, context: Context) -> Resolution | None:
     which = (mention.get("which") or "").lower()
     unit = (mention.get("unit") or "").lower()
     amount = _ANCHOR_SHIFT[which]
+    if unit == "quarter":
+        # "sales rose from the previous quarter": next to the quarter reported on.
+        base, _, _ = _shift(_reported_quarter(context), "quarter", amount)
+        reason = f"the {which} quarter, next to the one reported on"
+        return _quarter_result(mention, context, base, reason, "anchored")
     base = _anchor_for(unit, context) or context.published
     if unit in PARTS_OF_DAY:
         date = base + amount * DAY
@@ -1051,6 +1057,12 @@ def _holiday_date(name: str, year: int) -> datetime.date | None:
 def _resolve_holiday(mention: Mention, context: Context) -> Resolution | None:
     name = " ".join((mention.get("name") or "").replace("\u2019", "'").split())
     published = context.published
+    year = _year(mention.get("y"))
+    if year:
+        named = _holiday_date(name, year)
+        if named is None:
+            return None
+        return _day_result(mention, context, named, f"{name} {year}", "holiday", 0.9)
     dates = [
         d for y in range(published.year - 1, published.year + 2) if (d := _holiday_date(name, y))
     ]
@@ -1069,6 +1081,36 @@ def _resolve_holiday(mention: Mention, context: Context) -> Resolution | None:
         )
     reason = f"{name} {date.year}"
     return _day_result(mention, context, date, reason, "holiday", 0.85)
+
+
+_WEEK_OF_DAY = {"first": 1, "second": 8, "third": 15, "fourth": 22}
+
+
+def _resolve_week_of(mention: Mention, context: Context) -> Resolution | None:
+    """ "the first week of April" and "the week of March 6": the ISO week of one day."""
+    month = _month_number(mention.get("mon") or "")
+    year = _year(mention.get("y")) or _year_for_month(month, context)
+    ordinal = (mention.get("ord") or "").lower()
+    if ordinal:
+        first = datetime.date(year, month, 1)
+        day = month_end(first) if ordinal in ("last", "final") else first
+        day += (_WEEK_OF_DAY.get(ordinal, 1) - 1) * DAY
+    else:
+        found = safe_date(year, month, int((mention.get("d") or "0").rstrip("stndrh") or 0))
+        if found is None:
+            return None
+        day = found
+    monday = week_monday(day)
+    return _dated(
+        mention,
+        context,
+        value=week_value(monday),
+        date=monday,
+        precision=Precision.WEEK,
+        rule="week-of",
+        reason=f"the week holding {day.isoformat()}",
+        confidence=0.8,
+    )
 
 
 def _resolve_century(mention: Mention, context: Context) -> Resolution | None:
@@ -1108,7 +1150,7 @@ def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
 ANCHOR_FREE_KINDS = frozenset(
     """iso numeric day-month month-day day-range month-range year-range month-year month year
     decade half season in-offset duration set vague holiday century year-end vague-period
-    deictic""".split()
+    deictic week-of""".split()
 )
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
@@ -1140,6 +1182,7 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "vague": _resolve_vague,
     "holiday": _resolve_holiday,
     "century": _resolve_century,
+    "week-of": _resolve_week_of,
     "fiscal-year": _resolve_fiscal_year,
     "anaphoric": _resolve_anaphoric,
     "year-end": _resolve_year_end,
