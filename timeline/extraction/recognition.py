@@ -67,7 +67,7 @@ def _any_case(letter: str) -> str:
 
 def _words_by_first_letter(*words: str) -> str:
     """`_words(*words)`, each first letter written as `_any_case`, for alternations tried at
-    most word starts of a text (the optional words before a number).
+    most word starts of a text (the optional words around a number, a unit or a month).
 
     The same alternative wins: the words are tried longest first as in `_words`, and words
     of different first letters cannot both match at one place. Not for a pattern's trigger
@@ -145,19 +145,21 @@ DURATION_APPROX = _words_by_first_letter(
 )  # fmt: skip
 # "the next year or so": the approximation belongs to the expression.
 OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
-MONTH_MODIFIER = _words(
+MONTH_MODIFIER = _words_by_first_letter(
     f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
     f"late{_}this", "early", "late", "mid", "last", "next", "this",
 )  # fmt: skip
-RELATIVE_WORD = _words(
+RELATIVE_WORD = _words_by_first_letter(
     "last", "this", "next", "coming", "current", "past", f"the{_}past", f"the{_}coming",
     f"the{_}current", f"this{_}past", f"the{_}latest",
 )  # fmt: skip
-SEASON_MODIFIER = _words(
+SEASON_MODIFIER = _words_by_first_letter(
     "last", "this", "next", "early", "late", "the", f"this{_}past", f"the{_}early", f"the{_}late"
 )
-OFFSET_DIRECTION = _words("ago", "earlier", "later", "before", "after", "hence", f"from{_}now")
-DURATION_DETERMINER = _words(
+OFFSET_DIRECTION = _words_by_first_letter(
+    "ago", "earlier", "later", "before", "after", "hence", f"from{_}now"
+)
+DURATION_DETERMINER = _words_by_first_letter(
     "past", "last", "next", "coming", "first", "previous", "latest", "final", "following",
     "remaining",
 )  # fmt: skip
