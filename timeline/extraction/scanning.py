@@ -425,10 +425,13 @@ def _plan(pattern: re.Pattern[str]) -> _Plan | None:
     triggers, reach_back = found
     starts = None
     guarded = pattern
-    first = _first_chars(tree.data, pattern.flags & re.IGNORECASE, _FirstChars())
-    if first is not None and not first.nullable:
-        guarded = _guarded(pattern, first)
-        if tree.data[0] == (sre.AT, sre.AT_BOUNDARY):
+    # Only a pattern opening with \b gains by the guard: one opening with a look-behind
+    # already gives up at once on most positions, and on text made of its first characters
+    # ("111...") the guard would be one more test at every position.
+    if tree.data and tree.data[0] == (sre.AT, sre.AT_BOUNDARY):
+        first = _first_chars(tree.data, pattern.flags & re.IGNORECASE, _FirstChars())
+        if first is not None and not first.nullable:
+            guarded = _guarded(pattern, first)
             starts = re.compile(rf"\b(?={first.regex()})")
     words = frozenset(t for t in triggers if _digit_length(t) is None)
     digits = min((n for n in map(_digit_length, triggers) if n is not None), default=0)
@@ -445,9 +448,12 @@ def _guarded(pattern: re.Pattern[str], first: _FirstChars) -> re.Pattern[str]:
     quick first-character test), where one look-up in a set of characters says no. On dense
     text most positions are such misses: this halves the cost of some patterns.
     """
+    if not pattern.pattern.startswith(r"\b"):
+        return pattern  # the \b is written some other way: leave the pattern as it is
+    # After the \b, which is cheaper still and gives up first on most positions.
     try:
-        return re.compile(f"(?={first.regex()})" + pattern.pattern, pattern.flags)
-    except re.error:  # global flags such as "(?i)" must open the pattern: keep it as it is
+        return re.compile(rf"\b(?={first.regex()})" + pattern.pattern[2:], pattern.flags)
+    except re.error:
         return pattern
 
 
