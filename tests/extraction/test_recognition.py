@@ -1,6 +1,7 @@
 """Recognition finds the right spans and rejects look-alikes."""
 
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -201,3 +202,10 @@ def test_number_words_grouped_by_first_letter_match_as_the_plain_list(text):
         plain = _PLAIN_NUMBER_WORDS.match(text, start)
         grouped = number.match(text, start)
         assert (plain and plain.span()) == (grouped and grouped.span()), (text, start)
+
+
+def test_a_first_letter_written_as_a_class_matches_what_the_case_insensitive_letter_does():
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        expected = re.findall(f"(?i:{letter})", everything)
+        assert re.findall(recognition._any_case(letter), everything) == expected, letter

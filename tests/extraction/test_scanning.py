@@ -210,3 +210,30 @@ def test_a_word_start_trigger_counts_only_where_a_run_of_letters_starts():
     starts = sorted({start for start, _end in index.occurrences(plan)})
     assert starts == [text.index("days"), text.index("Weeks"), text.index("day.")]
     assert trigger_scan(pattern, index) == full_scan(pattern, text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_pattern_behind_its_first_character_guard_matches_where_the_pattern_does(lang):
+    # Case-insensitive letters accept more than their two cases ("ſ", "K", "İ", "ı"): the
+    # guard must let those through too.
+    text = (
+        "\u017fpring of 1999, \u212aey dates in \u0130stanbul on Wedne\u017fday, "
+        "the next nearly two and a half years, 10:30 p.m., 12-13-14 and x. Monday's "
+        "S\u0131xty \u0130n 3 weeks, \u017feptember 4, mid-March, early 2021, 1,000 days"
+    )
+    for pattern in all_patterns(lang):
+        plan = scanning.plan_for(pattern)
+        assert plan is not None
+        for at in range(len(text) + 1):
+            found, guarded = pattern.match(text, at), plan.guarded.match(text, at)
+            expected = found and (found.span(), found.groups())
+            assert (guarded and (guarded.span(), guarded.groups())) == expected, pattern.pattern
+
+
+def test_the_guard_looks_ahead_at_the_first_characters_of_a_match():
+    plan = scanning.plan_for(re.compile(r"\b(?:(?i:mid)-)?(?P<y>\d{4})"))
+    assert plan is not None
+    assert plan.guarded.pattern == r"\b(?=[\d]|(?i:[m]))(?:(?i:mid)-)?(?P<y>\d{4})"
+    # A pattern opening with a look-behind already gives up at once: no guard.
+    behind = re.compile(r"(?<!\w)(?:(?i:mid)-)?(?P<y>\d{4})")
+    assert scanning.plan_for(behind).guarded is behind

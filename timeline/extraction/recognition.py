@@ -49,6 +49,40 @@ def _words(*words: str) -> str:
     return "(?i:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
+# What `(?i:x)` matches for an ASCII letter x besides its two cases.
+_CASE_VARIANTS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _any_case(letter: str) -> str:
+    """A class of exactly the characters `(?i:letter)` matches: "[Tt]", "[Ss\u017f]".
+
+    The engine tries the alternatives of an alternation one by one, but passes over at once
+    one that opens with a plain character or class the text does not hold there; one that
+    opens with a case-insensitive letter gets no such test and is entered to find out.
+    Written with this class first, an alternative costs nothing where it cannot match.
+    """
+    lower = letter.lower()
+    return f"[{lower.upper()}{lower}{_CASE_VARIANTS.get(lower, '')}]"
+
+
+def _words_by_first_letter(*words: str) -> str:
+    """`_words(*words)`, each first letter written as `_any_case`, for alternations tried at
+    most word starts of a text (the optional words around a number, a unit or a month).
+
+    The same alternative wins: the words are tried longest first as in `_words`, and words
+    of different first letters cannot both match at one place. Not for a pattern's trigger
+    words: the scanner reads those off case-insensitive runs of letters.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    return (
+        "(?:"
+        + "|".join(f"{_any_case(first)}(?i:{'|'.join(rests)})" for first, rests in groups.items())
+        + ")"
+    )
+
+
 # Horizontal whitespace only: an expression never spans a line break.
 _ = r"[^\S\r\n]{1,3}"
 _0 = r"[^\S\r\n]{0,3}"
@@ -76,18 +110,18 @@ NUMBER = (
     # At most six groups (a quintillion): a bounded repeat keeps every match short, so the
     # scanner never has to search a long run of digits and commas in full.
     rf"(?:(?<!,\d{{3}},)\d{{1,3}}(?:,\d{{3}}){{1,6}}|\d{{1,6}}(?:\.\d{{1,3}})?"
-    # The number words, grouped by first letter so that an attempt at a word tries only the
-    # few that can start there (case-insensitive alternatives get no quick first-letter
-    # test from the regex engine). Within a group they keep the order of the plain list,
-    # "twenty[-one]|thirty|... a couple of|a few|a hundred|couple of|several|few|eleven|
-    # ...|nineteen|one|...|ten|hundred|an|a", so the same alternative wins.
-    rf"|(?i:t(?:(?:wenty|hirty){_TENS_UNIT}|welve|hirteen|wo|hree|en)"
-    rf"|f(?:(?:orty|ifty){_TENS_UNIT}|ew|ourteen|ifteen|our|ive)"
-    rf"|s(?:(?:ixty|eventy){_TENS_UNIT}|everal|ixteen|eventeen|ix|even)"
-    rf"|e(?:ighty{_TENS_UNIT}|leven|ighteen|ight)"
-    rf"|n(?:inety{_TENS_UNIT}|ineteen|ine)"
-    rf"|a(?:{_}couple{_}of|{_}few|{_}hundred|n|)"
-    rf"|couple{_}of|one|hundred))"
+    # The number words, grouped by first letter, written as `_any_case`, so that an attempt
+    # at a word enters only the group that can start there (see `_any_case`). Within a group
+    # they keep the order of the plain list, "twenty[-one]|thirty|... a couple of|a few|
+    # a hundred|couple of|several|few|eleven|...|nineteen|one|...|ten|hundred|an|a", so the
+    # same alternative wins.
+    rf"|{_any_case('t')}(?i:(?:wenty|hirty){_TENS_UNIT}|welve|hirteen|wo|hree|en)"
+    rf"|{_any_case('f')}(?i:(?:orty|ifty){_TENS_UNIT}|ew|ourteen|ifteen|our|ive)"
+    rf"|{_any_case('s')}(?i:(?:ixty|eventy){_TENS_UNIT}|everal|ixteen|eventeen|ix|even)"
+    rf"|{_any_case('e')}(?i:ighty{_TENS_UNIT}|leven|ighteen|ight)"
+    rf"|{_any_case('n')}(?i:inety{_TENS_UNIT}|ineteen|ine)"
+    rf"|{_any_case('a')}(?i:{_}couple{_}of|{_}few|{_}hundred|n|)"
+    rf"|{_any_case('c')}(?i:ouple{_}of)|{_any_case('o')}(?i:ne)|{_any_case('h')}(?i:undred))"
 )
 # "second" alone is left out on purpose: "a second term" is an ordinal, not a duration.
 UNIT = _words(
@@ -98,14 +132,14 @@ UNIT = _words(
 )  # fmt: skip
 # "about", "only" and "just" stay outside the expression, as TimeML mostly has it:
 # "for only [six months]".
-APPROX = _words(
+APPROX = _words_by_first_letter(
     "nearly", "almost", "some", "roughly", "over", "around",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
 # "2 1/2 years", "two and a half years" ("a year and a half" puts the half after the unit).
 HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
 # Before a length "over" is mostly "during" ("cut jobs over three years"), so it stays out.
-DURATION_APPROX = _words(
+DURATION_APPROX = _words_by_first_letter(
     "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
     # "over a week", "just over an hour": before one unit "over" is "more than".
@@ -113,19 +147,21 @@ DURATION_APPROX = _words(
 )  # fmt: skip
 # "the next year or so": the approximation belongs to the expression.
 OR_SO = rf"{_}(?i:or){_}(?i:so)\b"
-MONTH_MODIFIER = _words(
+MONTH_MODIFIER = _words_by_first_letter(
     f"earlier{_}this", f"later{_}this", f"early{_}next", f"late{_}last", f"early{_}this",
     f"late{_}this", "early", "late", "mid", "last", "next", "this",
 )  # fmt: skip
-RELATIVE_WORD = _words(
+RELATIVE_WORD = _words_by_first_letter(
     "last", "this", "next", "coming", "current", "past", f"the{_}past", f"the{_}coming",
     f"the{_}current", f"this{_}past", f"the{_}latest", f"the{_}last",
 )  # fmt: skip
-SEASON_MODIFIER = _words(
+SEASON_MODIFIER = _words_by_first_letter(
     "last", "this", "next", "early", "late", "the", f"this{_}past", f"the{_}early", f"the{_}late"
 )
-OFFSET_DIRECTION = _words("ago", "earlier", "later", "before", "after", "hence", f"from{_}now")
-DURATION_DETERMINER = _words(
+OFFSET_DIRECTION = _words_by_first_letter(
+    "ago", "earlier", "later", "before", "after", "hence", f"from{_}now"
+)
+DURATION_DETERMINER = _words_by_first_letter(
     "past", "last", "next", "coming", "first", "previous", "latest", "final", "following",
     "remaining",
 )  # fmt: skip
