@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from timeline.bulk_insert import insert_history, insert_objects, insert_rows
 from timeline.entries import StoryGrouping, article_group_events, groups_refresh
 from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
@@ -242,18 +243,17 @@ def articles_ingest_batch(
                 for n, entry in grouping.place(events, published=article.published).items():
                     events[n].entry = entry
             started = [entry for entry in grouping.entries if entry.first is not None]
-            groups = EventGroup.objects.bulk_create(
-                [
-                    EventGroup(
-                        story=story,
-                        date=entry.first.date,
-                        precision=entry.first.precision,
-                        text=entry.first.text,
-                    )
-                    for entry in started
-                ]
-            )
-            EventGroup.history.bulk_history_create(groups)
+            groups = [
+                EventGroup(
+                    story=story,
+                    date=entry.first.date,
+                    precision=entry.first.precision,
+                    text=entry.first.text,
+                )
+                for entry in started
+            ]
+            insert_objects(groups)
+            insert_history(groups)
             for entry, group in zip(started, groups, strict=True):
                 entry.key = group.pk
         with _timed(timings, "storing"):
@@ -261,20 +261,17 @@ def articles_ingest_batch(
             for event in created:
                 event.group_id = event.entry.key
                 touched.add(event.group_id)
-            Event.objects.bulk_create(created)
+            insert_objects(created)
             # As `article_extract_events` records them: extracted, before grouping.
-            for event in created:
-                event.group_id = None
-            Event.history.bulk_history_create(created, default_change_reason="extracted")
-            for event in created:
-                event.group_id = event.entry.key
-            through = Event.entities.through
-            through.objects.bulk_create(
-                [
-                    through(event_id=event.pk, entity_id=entity_id)
+            insert_history(created, change_reason="extracted", overrides={"group_id": None})
+            insert_rows(
+                Event.entities.through,
+                ("event_id", "entity_id"),
+                (
+                    (event.pk, entity_id)
                     for event in created
-                    for entity_id in event.entity_ids
-                ]
+                    for entity_id in sorted(event.entity_ids)
+                ),
             )
         with _timed(timings, "entries"):
             groups_refresh(group_ids=touched)
@@ -362,8 +359,9 @@ def _articles_store_new(
         by_hash[digest] = article
         outcomes.append(None)
         new.append((index, article))
-    Article.objects.bulk_create([article for _, article in new])
-    Article.history.bulk_history_create([article for _, article in new])
+    stored = [article for _, article in new]
+    insert_objects(stored)
+    insert_history(stored)
     return outcomes, new
 
 
