@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from timeline.bulk_insert import insert_history, insert_objects, insert_rows
+from timeline.bulk_sql import insert_history, insert_objects, insert_rows
 from timeline.entries import StoryGrouping, article_group_events, groups_refresh
 from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
