@@ -574,6 +574,45 @@ class StoryGrouping:
         self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
         self.sequence = 0
+        # The story's revision once the caller's batch is written (`kept`), None before.
+        self.revision: int | None = None
+
+    @classmethod
+    def resume(
+        cls,
+        previous: StoryGrouping | None,
+        *,
+        story: Story,
+        method: Method = DEFAULT_METHOD,
+        words: dict[tuple[str, str], tuple[frozenset, frozenset]] | None = None,
+    ) -> StoryGrouping:
+        """The story's grouping: `previous` itself (what the caller's last batch left, see
+        `kept`) when nothing else has written to the story since, else read anew.
+
+        Every write to a story's articles, events or entries bumps its revision in the
+        same transaction, so an unchanged revision means the reports and entries in memory
+        are the ones a new read would give: reading them again cost a big story's ingest a
+        query of every report and its names, and their words, per batch.
+        """
+        if previous is not None and previous.story.pk == story.pk and previous.method == method:
+            # Locked first, as a new grouping locks it: one grouping at a time.
+            revision = (
+                Story.objects.select_for_update()
+                .filter(pk=story.pk)
+                .values_list("revision", flat=True)
+                .first()
+            )
+            if revision is not None and revision == previous.revision:
+                return previous
+        return cls(story=story, method=method, words=words)
+
+    def kept(self) -> StoryGrouping:
+        """Call last in the transaction that stored what was placed (every entry keyed): the
+        grouping can then be resumed (`resume`) if nobody else writes to the story."""
+        for entry in self.entries:
+            entry.first = None  # stored: not to be started again
+        self.revision = Story.objects.filter(pk=self.story.pk).values_list("revision", flat=True)[0]
+        return self
 
     def report(self, *, text: str, timex_text: str, **fields) -> Report:
         """A Report, its words computed once per sentence (and remembered across batches)."""

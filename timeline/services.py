@@ -194,6 +194,7 @@ def articles_ingest_batch(
     prepared: Sequence[PreparedArticle | None] | None = None,
     words: dict | None = None,
     timings: dict[str, float] | None = None,
+    memory: GroupingMemory | None = None,
 ) -> list[IngestOutcome]:
     """Store and extract many articles in one transaction, as `article_ingest` would one after
     another: the same articles, events, entities, entries and history rows, with a few queries
@@ -201,16 +202,23 @@ def articles_ingest_batch(
 
     `prepared` is each article's extraction done elsewhere (`ingest_workers.prepare`, in a
     process pool); missing ones are extracted here. `words` remembers grouping's words of each
-    sentence from one batch to the next. Anything that fails rolls the whole batch back and
+    sentence from one batch to the next, and `memory` the story's grouping (kept only while
+    nobody else writes to the story). Anything that fails rolls the whole batch back and
     raises: the caller can then store its articles one at a time to find the bad one.
     """
     prepared = list(prepared) if prepared is not None else [None] * len(articles)
     if len(prepared) != len(articles):
         raise ValueError("one prepared extraction per article, or none")
+    # Taken out: only a batch that is written gives it back (a failed one leaves it placed
+    # reports that were rolled back).
+    previous = None
+    if memory is not None:
+        previous, memory.grouping = memory.grouping, None
     with transaction.atomic():
         with _timed(timings, "reading the story"):
-            # Locks the story (one grouping at a time) and reads its reports and entries.
-            grouping = StoryGrouping(story=story, words=words)
+            # Locks the story (one grouping at a time) and reads its reports and entries,
+            # unless the last batch's grouping is still the story's.
+            grouping = StoryGrouping.resume(previous, story=story, words=words)
         if grouping.orphans:
             # Reports outside any entry join the next article's grouping; only the
             # one-at-a-time path places them exactly as it always has.
@@ -308,7 +316,18 @@ def articles_ingest_batch(
                 story_ids=[story.pk],
                 changes=new_reports(created, lambda event: event.entity_ids),
             )
+        if memory is not None:
+            kept = grouping.kept()  # after the last write: it reads the story's revision
+    if memory is not None:
+        memory.grouping = kept
     return outcomes
+
+
+@dataclass
+class GroupingMemory:
+    """The story's grouping, as one batch of `articles_ingest_batch` leaves it to the next."""
+
+    grouping: StoryGrouping | None = None
 
 
 _LOOKUP_CHUNK = 500
