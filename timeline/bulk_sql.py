@@ -95,7 +95,7 @@ def insert_rows(
         quote(opts.db_table), ", ".join(quote(field.column) for field in fields)
     )
     tail = f" RETURNING {quote(opts.pk.column)}" if returning_pk else ""
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     limit = connection.features.max_query_params or 65_535
     per_statement = max(1, min(_MAX_ROWS, limit // max(1, len(fields))))
     pairs = list(zip(convert, range(len(fields)), strict=True))
@@ -105,7 +105,7 @@ def insert_rows(
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params = [conv(row[n]) for row in chunk for conv, n in pairs]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
             if returning_pk:
                 pks.extend(row[0] for row in cursor.fetchall())
     return pks
