@@ -79,10 +79,33 @@ def _story_state(story: Story):
             group.sources_disagree,
             key(canonical),
         )
+    urls = dict(Article.objects.filter(story=story).values_list("pk", "url"))
     histories = (
-        Article.history.filter(story_id=story.pk).count(),
-        Event.history.filter(story_id=story.pk, history_change_reason="extracted").count(),
-        EventGroup.history.filter(story_id=story.pk).count(),
+        sorted(
+            (urls[h.id].rsplit("#", 1)[0], h.title, h.extraction_status, h.history_type)
+            for h in Article.history.filter(story_id=story.pk)
+        ),
+        sorted(
+            (
+                (urls[h.article_id].rsplit("#", 1)[0], h.sentence_start, h.timex_start),
+                h.date,
+                h.precision,
+                h.end_date,
+                h.text,
+                h.status,
+                h.confidence,
+                h.edited_fields,
+                h.version,
+                h.group_id,  # None: recorded as extracted, before grouping
+                h.history_type,
+                h.history_user_id,
+            )
+            for h in Event.history.filter(story_id=story.pk, history_change_reason="extracted")
+        ),
+        sorted(
+            (h.date, h.precision, h.text, h.report_count, h.history_type)
+            for h in EventGroup.history.filter(story_id=story.pk)
+        ),
     )
     articles = sorted(
         (a.url.rsplit("#", 1)[0], a.title, a.extraction_status, a.source.name)
@@ -172,14 +195,14 @@ def test_a_failing_article_is_named_and_every_other_article_of_its_batch_goes_in
     story = services.story_get_or_create(slug="bulk")
     items = _inputs(5, url_suffix="")
     bad_text = items[2].article.text
-    real = Event.objects.bulk_create
+    real = services.insert_objects
 
-    def failing(events, *args, **kwargs):
-        if any(e.article.text == bad_text for e in events):
+    def failing(objs, *args, **kwargs):  # storing the bad article's events fails
+        if any(isinstance(o, Event) and o.article.text == bad_text for o in objs):
             raise RuntimeError("disk full")
-        return real(events, *args, **kwargs)
+        return real(objs, *args, **kwargs)
 
-    monkeypatch.setattr(Event.objects, "bulk_create", failing)
+    monkeypatch.setattr(services, "insert_objects", failing)
     report = ingest_inputs(story=story, items=items, workers=0, batch_size=5)
     assert report.errors == ["generated.jsonl:3: could not be stored: disk full"]
     assert report.created == 4
@@ -256,6 +279,67 @@ def test_an_editors_split_survives_bulk_ingestion(ingest, story):
     split.refresh_from_db()
     assert split.locked and split.report_count >= 1
     assert Event.objects.count() == 6 and not Event.objects.filter(group__isnull=True).exists()
+
+
+def _grouping_state(grouping: entries.StoryGrouping):
+    """What placing the next reports depends on, whatever the reports' ids in memory."""
+    return (
+        sorted(
+            (e.key, e.size, tuple(r.sentence for r in e.heads), e.order[0], e.order[1][:3])
+            for e in grouping.entries
+        ),
+        dict(grouping.corpus.word_df),
+        dict(grouping.corpus.entity_df),
+        grouping.size,
+        grouping.orphans,
+    )
+
+
+def test_a_batch_resumes_the_last_batchs_grouping_only_while_nobody_else_writes(monkeypatch):
+    """The grouping kept from batch to batch is the one a new read would give; it is used
+    again only while the story's revision is the one the last batch left."""
+    from timeline.entries import events_split
+
+    story = services.story_get_or_create(slug="bulk")
+    items = _inputs(24, url_suffix="")
+    memory = services.GroupingMemory()
+
+    def batch(chunk):
+        services.articles_ingest_batch(
+            story=story, articles=[item.article for item in chunk], memory=memory
+        )
+
+    def fresh():
+        with transaction.atomic():
+            return _grouping_state(entries.StoryGrouping(story=story))
+
+    batch(items[:8])
+    first = memory.grouping
+    assert first is not None and first.revision == Story.objects.get(pk=story.pk).revision
+    batch(items[8:12])
+    assert memory.grouping is first  # nothing else wrote: not read again
+    assert _grouping_state(first) == fresh()
+    # An editor's split: the story changed, so the next batch reads it anew.
+    group = EventGroup.objects.filter(story=story, report_count__gt=1).first()
+    events_split(events=Event.objects.filter(group=group)[:1])
+    batch(items[12:16])
+    second = memory.grouping
+    assert second is not first and second is not None
+    assert _grouping_state(second) == fresh()
+
+    # A failed batch leaves nothing to resume: what it placed was rolled back.
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "groups_refresh", failing)
+        with pytest.raises(RuntimeError):
+            batch(items[16:20])
+    assert memory.grouping is None
+    batch(items[16:24])
+    assert memory.grouping is not second
+    assert _grouping_state(memory.grouping) == fresh()
+    assert not Event.objects.filter(story=story, group=None).exists()
 
 
 def test_the_ingest_command_reads_jsonl_in_batches(tmp_path):

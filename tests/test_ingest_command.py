@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from timeline import services
 from timeline.models import Article, Event, Story
 
 pytestmark = pytest.mark.django_db
@@ -131,15 +132,15 @@ def test_a_failure_while_storing_rolls_back_that_article_only(tmp_path, monkeypa
         '{"text": "The ship moved on Monday.", "published": "2021-03-30"}\n'
         '{"text": "Traffic resumed on Tuesday.", "published": "2021-03-31"}\n'
     )
-    real = Event.objects.bulk_create
+    real = services.insert_objects
 
-    def failing_for_the_second(events, *args, **kwargs):
+    def failing_for_the_second(objs, *args, **kwargs):
         # Storing the second article's events fails (whether alone or in a batch).
-        if any(e.text.startswith("Traffic") for e in events):
+        if any(isinstance(o, Event) and o.text.startswith("Traffic") for o in objs):
             raise RuntimeError("disk full")
-        return real(events, *args, **kwargs)
+        return real(objs, *args, **kwargs)
 
-    monkeypatch.setattr(Event.objects, "bulk_create", failing_for_the_second)
+    monkeypatch.setattr(services, "insert_objects", failing_for_the_second)
     output = run(path, "--story", "suez")
     assert "two.jsonl:2: could not be stored: disk full" in output
     assert Article.objects.count() == 1

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from timeline.bulk_sql import update_rows
 from timeline.extraction.grouping import (
     DEFAULT_METHOD,
     Cluster,
@@ -259,6 +260,20 @@ def _canonical(group: EventGroup, reports: list[_Member]) -> _Member:
     )
 
 
+# What `groups_refresh` works out from an entry's reports (and when it did).
+_REFRESHED_COLUMNS = (
+    "canonical_event_id",
+    "date",
+    "precision",
+    "end_date",
+    "text",
+    "report_count",
+    "source_count",
+    "sources_disagree",
+    "updated_at",
+)
+
+
 def groups_refresh(*, group_ids: Iterable[int]) -> int:
     """Recompute entries' date, text, counts and disagreement from their visible reports.
 
@@ -279,6 +294,8 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
             members[group_id].append(member)
     empty = [pk for pk in groups if pk not in all_members]
     EventGroup.objects.filter(pk__in=empty).delete()
+    now = timezone.now()
+    refreshed = []
     for pk, reports in members.items():
         if pk in empty:
             continue
@@ -295,8 +312,13 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
         group.sources_disagree = bool(periods) and max(p[0] for p in periods) > min(
             p[1] for p in periods
         )
-        # Bookkeeping follows the reports; editors' decisions have their own history rows.
-        group.save_without_historical_record()
+        group.updated_at = now
+        refreshed.append([getattr(group, name) for name in _REFRESHED_COLUMNS] + [pk])
+    # Bookkeeping follows the reports, so no history row (editors' decisions have their own),
+    # and only the columns worked out here are written: an editor's lock or canonical choice
+    # saved meanwhile stays. One UPDATE run for every entry: a batch of articles touches
+    # thousands, and a save() each compiled its UPDATE anew.
+    update_rows(EventGroup, _REFRESHED_COLUMNS, refreshed)
     # Entries only: every report's date, visibility, source and entities are as they were.
     stories_changed(story_ids={group.story_id for group in groups.values()}, changes=NO_CHANGE)
     return len(empty)
@@ -552,6 +574,45 @@ class StoryGrouping:
         self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
         self.sequence = 0
+        # The story's revision once the caller's batch is written (`kept`), None before.
+        self.revision: int | None = None
+
+    @classmethod
+    def resume(
+        cls,
+        previous: StoryGrouping | None,
+        *,
+        story: Story,
+        method: Method = DEFAULT_METHOD,
+        words: dict[tuple[str, str], tuple[frozenset, frozenset]] | None = None,
+    ) -> StoryGrouping:
+        """The story's grouping: `previous` itself (what the caller's last batch left, see
+        `kept`) when nothing else has written to the story since, else read anew.
+
+        Every write to a story's articles, events or entries bumps its revision in the
+        same transaction, so an unchanged revision means the reports and entries in memory
+        are the ones a new read would give: reading them again cost a big story's ingest a
+        query of every report and its names, and their words, per batch.
+        """
+        if previous is not None and previous.story.pk == story.pk and previous.method == method:
+            # Locked first, as a new grouping locks it: one grouping at a time.
+            revision = (
+                Story.objects.select_for_update()
+                .filter(pk=story.pk)
+                .values_list("revision", flat=True)
+                .first()
+            )
+            if revision is not None and revision == previous.revision:
+                return previous
+        return cls(story=story, method=method, words=words)
+
+    def kept(self) -> StoryGrouping:
+        """Call last in the transaction that stored what was placed (every entry keyed): the
+        grouping can then be resumed (`resume`) if nobody else writes to the story."""
+        for entry in self.entries:
+            entry.first = None  # stored: not to be started again
+        self.revision = Story.objects.filter(pk=self.story.pk).values_list("revision", flat=True)[0]
+        return self
 
     def report(self, *, text: str, timex_text: str, **fields) -> Report:
         """A Report, its words computed once per sentence (and remembered across batches)."""

@@ -389,6 +389,7 @@ class _BatchWriter:
         self.batch_size = max(1, batch_size)
         self.batch: list[tuple[InputArticle, PreparedArticle | None]] = []
         self.words: dict = {}  # grouping's words of each sentence, from batch to batch
+        self.memory = services.GroupingMemory()  # and the story's grouping itself
 
     def add(self, item: InputArticle, ready: PreparedArticle | None) -> None:
         self.batch.append((item, ready))
@@ -422,4 +423,5 @@ class _BatchWriter:
             prepared=[ready for _, ready in batch],
             words=self.words,
             timings=self.report.timings,
+            memory=self.memory,
         )

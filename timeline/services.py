@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import DEFERRED, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from timeline.bulk_sql import insert_history, insert_objects, insert_rows
 from timeline.entries import StoryGrouping, article_group_events, groups_refresh
 from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
@@ -193,6 +194,7 @@ def articles_ingest_batch(
     prepared: Sequence[PreparedArticle | None] | None = None,
     words: dict | None = None,
     timings: dict[str, float] | None = None,
+    memory: GroupingMemory | None = None,
 ) -> list[IngestOutcome]:
     """Store and extract many articles in one transaction, as `article_ingest` would one after
     another: the same articles, events, entities, entries and history rows, with a few queries
@@ -200,16 +202,23 @@ def articles_ingest_batch(
 
     `prepared` is each article's extraction done elsewhere (`ingest_workers.prepare`, in a
     process pool); missing ones are extracted here. `words` remembers grouping's words of each
-    sentence from one batch to the next. Anything that fails rolls the whole batch back and
+    sentence from one batch to the next, and `memory` the story's grouping (kept only while
+    nobody else writes to the story). Anything that fails rolls the whole batch back and
     raises: the caller can then store its articles one at a time to find the bad one.
     """
     prepared = list(prepared) if prepared is not None else [None] * len(articles)
     if len(prepared) != len(articles):
         raise ValueError("one prepared extraction per article, or none")
+    # Taken out: only a batch that is written gives it back (a failed one leaves it placed
+    # reports that were rolled back).
+    previous = None
+    if memory is not None:
+        previous, memory.grouping = memory.grouping, None
     with transaction.atomic():
         with _timed(timings, "reading the story"):
-            # Locks the story (one grouping at a time) and reads its reports and entries.
-            grouping = StoryGrouping(story=story, words=words)
+            # Locks the story (one grouping at a time) and reads its reports and entries,
+            # unless the last batch's grouping is still the story's.
+            grouping = StoryGrouping.resume(previous, story=story, words=words)
         if grouping.orphans:
             # Reports outside any entry join the next article's grouping; only the
             # one-at-a-time path places them exactly as it always has.
@@ -242,18 +251,17 @@ def articles_ingest_batch(
                 for n, entry in grouping.place(events, published=article.published).items():
                     events[n].entry = entry
             started = [entry for entry in grouping.entries if entry.first is not None]
-            groups = EventGroup.objects.bulk_create(
-                [
-                    EventGroup(
-                        story=story,
-                        date=entry.first.date,
-                        precision=entry.first.precision,
-                        text=entry.first.text,
-                    )
-                    for entry in started
-                ]
-            )
-            EventGroup.history.bulk_history_create(groups)
+            groups = [
+                EventGroup(
+                    story=story,
+                    date=entry.first.date,
+                    precision=entry.first.precision,
+                    text=entry.first.text,
+                )
+                for entry in started
+            ]
+            insert_objects(groups)
+            insert_history(groups)
             for entry, group in zip(started, groups, strict=True):
                 entry.key = group.pk
         with _timed(timings, "storing"):
@@ -261,20 +269,17 @@ def articles_ingest_batch(
             for event in created:
                 event.group_id = event.entry.key
                 touched.add(event.group_id)
-            Event.objects.bulk_create(created)
+            insert_objects(created)
             # As `article_extract_events` records them: extracted, before grouping.
-            for event in created:
-                event.group_id = None
-            Event.history.bulk_history_create(created, default_change_reason="extracted")
-            for event in created:
-                event.group_id = event.entry.key
-            through = Event.entities.through
-            through.objects.bulk_create(
-                [
-                    through(event_id=event.pk, entity_id=entity_id)
+            insert_history(created, change_reason="extracted", overrides={"group_id": None})
+            insert_rows(
+                Event.entities.through,
+                ("event_id", "entity_id"),
+                (
+                    (event.pk, entity_id)
                     for event in created
-                    for entity_id in event.entity_ids
-                ]
+                    for entity_id in sorted(event.entity_ids)
+                ),
             )
         with _timed(timings, "entries"):
             groups_refresh(group_ids=touched)
@@ -311,7 +316,18 @@ def articles_ingest_batch(
                 story_ids=[story.pk],
                 changes=new_reports(created, lambda event: event.entity_ids),
             )
+        if memory is not None:
+            kept = grouping.kept()  # after the last write: it reads the story's revision
+    if memory is not None:
+        memory.grouping = kept
     return outcomes
+
+
+@dataclass
+class GroupingMemory:
+    """The story's grouping, as one batch of `articles_ingest_batch` leaves it to the next."""
+
+    grouping: StoryGrouping | None = None
 
 
 _LOOKUP_CHUNK = 500
@@ -362,8 +378,9 @@ def _articles_store_new(
         by_hash[digest] = article
         outcomes.append(None)
         new.append((index, article))
-    Article.objects.bulk_create([article for _, article in new])
-    Article.history.bulk_history_create([article for _, article in new])
+    stored = [article for _, article in new]
+    insert_objects(stored)
+    insert_history(stored)
     return outcomes, new
 
 
@@ -454,16 +471,30 @@ def _event_values(candidate: ExtractedEvent) -> dict[str, object]:
 
 def _new_event(article: Article, candidate: ExtractedEvent, values: dict | None = None) -> Event:
     """An unsaved event of the article for an extracted candidate, at its evidence offsets."""
-    return Event(
-        article=article,
-        story_id=article.story_id,
-        source_id=article.source_id,
-        sentence_start=candidate.sentence_start,
-        sentence_end=candidate.sentence_end,
-        timex_start=candidate.timex.start,
-        timex_end=candidate.timex.end,
+    columns = {
+        "article_id": article.pk,
+        "story_id": article.story_id,
+        "source_id": article.source_id,
+        "sentence_start": candidate.sentence_start,
+        "sentence_end": candidate.sentence_end,
+        "timex_start": candidate.timex.start,
+        "timex_end": candidate.timex.end,
         **(values if values is not None else _event_values(candidate)),
-    )
+    }
+    # Every column by position, each other one at its default: Model.__init__ by keyword
+    # looks each field up in turn, which building a batch's thousands of events paid for.
+    event = Event(*[columns[name] if name in columns else make() for name, make in _EVENT_INIT])
+    _EVENT_ARTICLE.set_cached_value(event, article)  # as Event(article=article) would
+    return event
+
+
+# Event's columns in the order Model.__init__ takes them, each with how to make its default
+# (the generated `search` is left to the database).
+_EVENT_INIT = [
+    (field.attname, (lambda: DEFERRED) if field.generated else field.get_default)
+    for field in Event._meta.concrete_fields
+]
+_EVENT_ARTICLE = Event._meta.get_field("article")
 
 
 def _is_protected(event: Event) -> bool:
