@@ -255,10 +255,9 @@ def _bump(ids: set[int], changes: Changes | None, *, pending: bool = False) -> l
 
 
 class StoryWrite:
-    """What `story_write` yields. A writer that gave no `events` sets `changes` itself."""
+    """What `story_write` yields: the writer can say its change is not known."""
 
     def __init__(self) -> None:
-        self.changes: Changes | None = None
         self.known = True
 
     def unknown(self) -> None:
@@ -268,7 +267,7 @@ class StoryWrite:
 
 @contextmanager
 def story_write(
-    *, story_ids: Iterable[int | None], events: Callable[[], QuerySet[Event]] | None = None
+    *, story_ids: Iterable[int | None], events: Callable[[], QuerySet[Event]]
 ) -> Iterator[StoryWrite]:
     """A write to these stories in one transaction, whose tallies are carried forward.
 
@@ -281,20 +280,17 @@ def story_write(
     with transaction.atomic():
         carries = _bump(ids, None, pending=True)
         write = StoryWrite()
-        before = visible_reports(events()) if events is not None else None
+        before = visible_reports(events())
         token = _writing.set(_writing.get() | ids)
         try:
             yield write
         finally:
             _writing.reset(token)
-        if before is not None and write.changes is None:
+        if write.known:
             after = visible_reports(events())
-            write.changes = {
-                pk: StoryChange(tuple(before.get(pk, ())), tuple(after.get(pk, ()))) for pk in ids
-            }
-        if write.known and write.changes is not None:
             for carry in carries:
-                carry.change = write.changes.get(carry.story_id, StoryChange())
+                pk = carry.story_id
+                carry.change = StoryChange(tuple(before.get(pk, ())), tuple(after.get(pk, ())))
 
 
 def _facets_plus(counts: dict[FacetKey, int], difference: Tally) -> dict[FacetKey, int] | None:

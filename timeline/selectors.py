@@ -119,7 +119,7 @@ def story_list() -> QuerySet[Story]:
     each has) and how many articles they have."""
     # One count subquery per table: joining entries and articles together would multiply
     # them (a million events times thousands of articles) before counting.
-    # The literal 0, like _VISIBLE_INLINE: SQLite uses the partial entry index only then.
+    # The literal 0, like VISIBLE_SQL: SQLite uses the partial entry index only then.
     entries = EventGroup.objects.filter(story=OuterRef("pk"), report_count__gt=RawSQL("0", ()))
     articles = Article.objects.filter(story=OuterRef("pk"))
     return Story.objects.annotate(
@@ -133,12 +133,9 @@ def _count_of(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
-_VISIBLE_INLINE = VISIBLE_SQL
-
-
 def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
     """A story's visible events matching the filters, oldest first."""
-    events = Event.objects.filter(_VISIBLE_INLINE, story=story)
+    events = Event.objects.filter(VISIBLE_SQL, story=story)
     if filters.q:
         events = events.filter(text_search(filters.q))
     if filters.start:
@@ -147,7 +144,7 @@ def story_events(*, story: Story, filters: TimelineFilters) -> QuerySet[Event]:
         # event_story_ranges) lets the ordered walk of the timeline index begin there rather
         # than at the story's first event.
         runs_in = Event.objects.filter(
-            _VISIBLE_INLINE, story=story, date__lt=filters.start, end_date__gte=filters.start
+            VISIBLE_SQL, story=story, date__lt=filters.start, end_date__gte=filters.start
         )
         earliest = Subquery(
             runs_in.order_by().values("story").annotate(first=Min("date")).values("first")
@@ -397,14 +394,9 @@ def story_timeline_page(
     )
 
 
-def _cache_key(story: Story, name: str, detail: str = "") -> str:
-    """A key for one of a story's cached reads, valid for this revision of the story only."""
-    return story_key(story, name, detail)
-
-
 def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:
     """compute(), kept in the cache until the story next changes (see Story.revision)."""
-    return _cached(_cache_key(story, name, detail), compute)
+    return _cached(story_key(story, name, detail), compute)
 
 
 def _cached(key: str, compute: Callable[[], object]) -> object:
@@ -498,9 +490,6 @@ class StoryFacets:
         return next((s for s in self.sources if s.slug == slug), None)
 
 
-_ENTITY, _SOURCE = ENTITY, SOURCE
-
-
 def story_facets(*, story: Story) -> StoryFacets:
     """The story's entities and sources with their counts of visible events.
 
@@ -511,22 +500,22 @@ def story_facets(*, story: Story) -> StoryFacets:
     tally = story_facet_tally(story)
     counts, rows = tally.counts, tally.named
     if rows is None:
-        entity_ids = [pk for facet, pk in counts if facet == _ENTITY]
-        source_ids = [pk for facet, pk in counts if facet == _SOURCE]
+        entity_ids = [pk for facet, pk in counts if facet == ENTITY]
+        source_ids = [pk for facet, pk in counts if facet == SOURCE]
         names = (
             Entity.objects.filter(pk__in=entity_ids)
             .order_by()
-            .values_list(Value(_ENTITY), "pk", "slug", "name", "kind")
+            .values_list(Value(ENTITY), "pk", "slug", "name", "kind")
         )
         outlets = (
             Source.objects.filter(pk__in=source_ids)
             .order_by()
-            .values_list(Value(_SOURCE), "pk", "slug", "name", Value(""))
+            .values_list(Value(SOURCE), "pk", "slug", "name", Value(""))
         )
         rows = [(*row, counts[row[0], row[1]]) for row in names.union(outlets, all=True)]
     entities, sources = [], []
     for facet, pk, slug, name, kind, n in rows:
-        if facet == _ENTITY:
+        if facet == ENTITY:
             entities.append(_with_count(Entity(pk=pk, slug=slug, name=name, kind=kind), n))
         else:
             sources.append(_with_count(Source(pk=pk, slug=slug, name=name), n))
@@ -548,25 +537,25 @@ def story_facet_lookup(
     """
     arms = []
     if entity:
-        named = Event.objects.filter(_VISIBLE_INLINE, story=story, entities=OuterRef("pk"))
+        named = Event.objects.filter(VISIBLE_SQL, story=story, entities=OuterRef("pk"))
         arms.append(
             Entity.objects.filter(Exists(named), slug=entity)
             .order_by()
-            .values_list(Value(_ENTITY), "pk", "slug", "name", "kind")
+            .values_list(Value(ENTITY), "pk", "slug", "name", "kind")
         )
     if source:
-        published = Event.objects.filter(_VISIBLE_INLINE, story=story, source=OuterRef("pk"))
+        published = Event.objects.filter(VISIBLE_SQL, story=story, source=OuterRef("pk"))
         arms.append(
             Source.objects.filter(Exists(published), slug=source)
             .order_by()
-            .values_list(Value(_SOURCE), "pk", "slug", "name", Value(""))
+            .values_list(Value(SOURCE), "pk", "slug", "name", Value(""))
         )
     if not arms:
         return None, None
     rows = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
     found_entity = found_source = None
     for facet, pk, slug, name, kind in rows:
-        if facet == _ENTITY:
+        if facet == ENTITY:
             found_entity = Entity(pk=pk, slug=slug, name=name, kind=kind)
         else:
             found_source = Source(pk=pk, slug=slug, name=name)
