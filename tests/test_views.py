@@ -23,6 +23,29 @@ def test_the_home_page_lists_stories_with_their_event_counts(client, timeline_st
     assert reverse("story", kwargs={"slug": "suez"}) in html
 
 
+def test_the_home_page_counts_are_cached_until_the_story_changes(
+    client, story, ingest, django_assert_num_queries
+):
+    ingest("The ship ran aground on 23 March 2021.", published=dt.date(2021, 3, 24))
+    other = services.story_get_or_create(slug="other", title="Another story")
+    assert "1 event from 1 article" in client.get("/").content.decode()
+    with django_assert_num_queries(1):  # the stories; their counts come from the cache
+        html = client.get("/").content.decode()
+    assert "1 event from 1 article" in html and "0 events from 0 articles" in html
+    ingest(
+        "Tugs freed the ship on 29 March 2021.",
+        published=dt.date(2021, 3, 29),
+        title="Freed",
+        url="https://example.test/freed",
+    )
+    with django_assert_num_queries(2):  # the stories, then the changed story's counts
+        html = client.get("/").content.decode()
+    assert "2 events from 2 articles" in html and "0 events from 0 articles" in html
+    other.delete()
+    html = client.get("/").content.decode()
+    assert "Another story" not in html and "2 events from 2 articles" in html
+
+
 def test_the_timeline_lists_events_oldest_first_with_dates_at_their_precision(
     client, timeline_story
 ):

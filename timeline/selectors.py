@@ -114,9 +114,42 @@ class TimelinePage:
     count: int
 
 
-def story_list() -> QuerySet[Story]:
-    """The stories with how many events their timelines show (entries, however many reports
-    each has) and how many articles they have."""
+@dataclass(frozen=True)
+class StoryCounts:
+    """What the story list says of a story: its timeline's entries and its articles."""
+
+    events: int
+    articles: int
+
+
+def story_list() -> list[Story]:
+    """The stories by title, each with `event_count` (the entries its timeline shows, however
+    many reports each has) and `article_count`.
+
+    The counts are cached per story revision: the list reads the stories (one query) and
+    counts only those written to since their counts were last cached (one more query), each
+    stored under the revision read in the same statement as its counts.
+    """
+    stories = list(Story.objects.order_by("title"))
+    keys = {story.pk: story_key(story, "list-counts") for story in stories}
+    cached = cache.get_many(list(keys.values()))
+    missing = [story.pk for story in stories if keys[story.pk] not in cached]
+    if missing:
+        fresh = {}
+        for story in story_list_counted().filter(pk__in=missing):
+            counts = StoryCounts(events=story.event_count, articles=story.article_count)
+            fresh[story_key(story, "list-counts")] = counts
+            cached[keys[story.pk]] = counts  # newer than the list's read, if anything
+        cache.set_many(fresh, settings.TIMELINE_CACHE_SECONDS)
+    for story in stories:
+        counts = cached.get(keys[story.pk], StoryCounts(0, 0))  # deleted meanwhile: nothing
+        story.event_count, story.article_count = counts.events, counts.articles
+    return stories
+
+
+def story_list_counted() -> QuerySet[Story]:
+    """The stories annotated with `event_count` and `article_count`, counted in the
+    database (story_list caches what this counts)."""
     # One count subquery per table: joining entries and articles together would multiply
     # them (a million events times thousands of articles) before counting.
     # The literal 0, like VISIBLE_SQL: SQLite uses the partial entry index only then.

@@ -16,7 +16,7 @@ from timeline.selectors import (
     story_entries,
     story_events,
     story_facets,
-    story_list,
+    story_list_counted,
 )
 
 PAGE = 51  # a page of 50 and one more, to know whether there is a next page
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         if source:
             yield f"Density chart: source `{source.slug}`", chart(events(source=source))
         yield "Filter form: entities and sources with counts", facet_count_query(story)
-        yield "Story list (home page)", story_list()
+        yield "Story list (home page)", story_list_counted()
         if article:
             articles = Article.objects.select_related("story", "source")
             yield "Article page: the article", articles.filter(story=story, pk=article.pk)
