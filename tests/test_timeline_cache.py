@@ -195,6 +195,30 @@ def test_renaming_an_entity_or_source_in_the_admin_shows_on_the_next_request(
         assert "Meridian Wire Service" in html
 
 
+def test_renaming_a_story_or_changing_its_slug_in_the_admin_shows_on_the_next_request(
+    client, cached_story, admin_client
+):
+    warm(client)
+    assert "Ever Given" not in page(client)
+    loaded = Story.objects.get(pk=cached_story.pk)
+    # A write lands between the editor opening the form and saving it: the save must not
+    # write back the revision the form was loaded with.
+    entries.stories_changed(story_ids=[cached_story.pk])
+    bumped = Story.objects.get(pk=cached_story.pk).revision
+    response = admin_client.post(
+        f"/admin/timeline/story/{cached_story.pk}/change/",
+        {"title": "The Ever Given in the canal", "slug": "suez-canal", "description": "Six days."},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story = Story.objects.get(pk=cached_story.pk)
+    assert story.revision > bumped > loaded.revision
+    html = client.get("/stories/suez-canal/").content.decode()
+    assert "The Ever Given in the canal" in html and "Six days." in html
+    assert "/stories/suez-canal/" in html and "/stories/suez/" not in html
+    assert client.get("/stories/suez/").status_code == 404
+    assert "The Ever Given in the canal" in client.get("/").content.decode()
+
+
 def test_merging_entities_updates_the_choices_and_the_chips(client, cached_story, ingest):
     ingest(
         "Officials in Ismailia said on 26 March 2021 that work went on.",

@@ -116,6 +116,9 @@ class StoryAdmin(admin.ModelAdmin):
     actions = ("reextract_stories", "group_stories")
     Media = AdminStyles
 
+    def save_model(self, request, obj: Story, form, change: bool) -> None:
+        services.story_save_edit(story=obj, changed_fields=form.changed_data, created=not change)
+
     @admin.display(description="background jobs")
     def recent_jobs(self, story: Story) -> str:
         jobs = list(story.jobs.all()[:5]) if story.pk else []

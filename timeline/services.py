@@ -32,7 +32,7 @@ from timeline.models import (
     Source,
     Story,
 )
-from timeline.revisions import new_reports, stories_changed, story_write
+from timeline.revisions import NO_CHANGE, new_reports, stories_changed, story_write
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -127,6 +127,25 @@ def story_create(*, title: str, description: str = "") -> Story:
     return Story.objects.create(
         title=title, slug=_unique_slug(Story, title), description=description
     )
+
+
+def story_save_edit(*, story: Story, changed_fields: Iterable[str], created: bool) -> Story:
+    """Save an editor's change to a story's title, slug or description.
+
+    Only the changed columns are written: a full save would write back the revision read with
+    the form and undo a bump made meanwhile. The story's pages show these fields (and link by
+    the slug), so its revision is bumped: nothing drawn before the change is served after it.
+    """
+    if created:
+        story.save()
+        return story
+    fields = [name for name in ("title", "slug", "description") if name in set(changed_fields)]
+    if not fields:
+        return story
+    with transaction.atomic():
+        story.save(update_fields=[*fields, "updated_at"])
+        stories_changed(story_ids=[story.pk], changes=NO_CHANGE)
+    return story
 
 
 def source_get_or_create(*, name: str) -> Source | None:
