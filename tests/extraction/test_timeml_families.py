@@ -531,3 +531,18 @@ def test_fractional_compound_and_ranged_lengths(sentence, expected):
 )
 def test_time_zones_after_a_clock_time_belong_to_it(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Between two words a modern year modifies what follows it.
+        ("He lost his unsuccessful 1996 campaign.", [("1996", "DATE", "1996")]),
+        ("Analysts were predicting 1990 earnings of $4.", [("1990", "DATE", "1990")]),
+        # A count keeps its noun; after a capitalised word the number is part of a name.
+        ("The firm sold 1990 shares on Monday.", [("Monday", "DATE", "2013-03-18")]),
+        ("It was a venture called Orion 1980, based in Pest.", []),
+    ],
+)
+def test_a_bare_year_between_two_words(sentence, expected):
+    assert timexes(sentence) == expected

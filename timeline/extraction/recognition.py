@@ -745,7 +745,17 @@ def _check_year(text: str, mention: Mention) -> bool:
     if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
         return True  # "2007 was a record year." (a count has its noun: "2000 people died")
     # The second year of a list: "in 1994, 1995 and 1997".
-    return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
+    if _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start):
+        return True
+    # Between two words a modern year modifies a noun or a verb: "his unsuccessful 1996
+    # campaign", "predicting 1990 earnings" (a count keeps its noun out: "sold 1990 shares").
+    # After a capitalised word it is part of a name ("Orion 1980").
+    return (
+        (mention.get("y") or "")[:2] in ("19", "20")
+        and previous_word(text, mention.start, lower=False).islower()
+        and following.isalpha()
+        and text[mention.end : mention.end + 1] == " "
+    )
 
 
 def _check_season(text: str, mention: Mention) -> bool:
