@@ -462,7 +462,7 @@ ANCHOR_FREE_TEXT = (
     "between 2019 and 2021, in March 2021, in June, in 2009, in the 1990s, in the first half "
     "of 2009, in spring 2021, the plant will reopen in three weeks, for two years, every week, "
     "now, at Christmas, in the 20th century, by year-end, in recent months, in the first week of "
-    "May, and yesterday."
+    "May, for some time, and yesterday."
 )
 
 

@@ -33,6 +33,12 @@ from timeline.extraction.tense import clause_tense
         ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "future"),
         ("They said they could be ready as soon as Tuesday.", "Tuesday", "future"),
         ("The offer had been scheduled to expire at midnight Friday.", "Friday", "past"),
+        # "as" opens a clause of its own: its "about to" does not date the arrest.
+        (
+            "Police arrested the man at the airport on Thursday as he was about to be deported.",
+            "Thursday",
+            "past",
+        ),
     ],
 )
 def test_tense_markers(sentence, expression, tense):

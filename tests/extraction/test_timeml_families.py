@@ -470,3 +470,79 @@ def test_quarters_next_to_the_reported_one_and_future_dates(sentence, expected):
 )
 def test_weeks_named_by_their_month_and_holidays_with_a_year(sentence, expected):
     assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A length of no stated size or unit.
+        (
+            "American forces could be in the region for some time.",
+            [("some time", "DURATION", "PXX")],
+        ),
+        ("They will live without power for a while.", [("a while", "DURATION", "PXX")]),
+        ("After quite a while, he left.", [("a while", "DURATION", "PXX")]),
+        # Without a preposition of extent, or pointing back, it is no length.
+        ("He waited a while.", []),
+        ("It happened some time ago.", []),
+    ],
+)
+def test_vague_lengths(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The war lasted two-and-a-half years.", [("two-and-a-half years", "DURATION", "P2Y6M")]),
+        ("It ruled for half a century.", [("half a century", "DURATION", "P50Y")]),
+        ("It took a decade and a half.", [("a decade and a half", "DURATION", "P15Y")]),
+        ("He ruled for a quarter century.", [("a quarter century", "DURATION", "P25Y")]),
+        (
+            "He ruled for a quarter of a century.",
+            [("a quarter of a century", "DURATION", "P25Y")],
+        ),
+        ("The party fell a quarter century ago.", [("a quarter century ago", "DATE", "1988")]),
+        ("It waited two and a half decades.", [("two and a half decades", "DURATION", "P25Y")]),
+        # A range of lengths is one duration, valued at its lower end.
+        (
+            "Shipments resume within two to three weeks.",
+            [("two to three weeks", "DURATION", "P2W")],
+        ),
+        ("It took two or three days.", [("two or three days", "DURATION", "P2D")]),
+        ("Buys follow in 12 to 18 months.", [("12 to 18 months", "DURATION", "P12M")]),
+    ],
+)
+def test_fractional_compound_and_ranged_lengths(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The offer expired at 5 p.m. ET Tuesday.",
+            [("5 p.m. ET Tuesday", "TIME", "2013-03-19T17:00")],
+        ),
+        ("The blast came at 9 a.m. BST.", [("9 a.m. BST", "TIME", "2013-03-20T09:00")]),
+        ("Trading opened at 0900 CET.", [("0900 CET", "TIME", "2013-03-20T09:00")]),
+        ("The vote closes at 8 p.m. EDT.", [("8 p.m. EDT", "TIME", "2013-03-20T20:00")]),
+    ],
+)
+def test_time_zones_after_a_clock_time_belong_to_it(sentence, expected):
+    assert timexes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Between two words a modern year modifies what follows it.
+        ("He lost his unsuccessful 1996 campaign.", [("1996", "DATE", "1996")]),
+        ("Analysts were predicting 1990 earnings of $4.", [("1990", "DATE", "1990")]),
+        # A count keeps its noun; after a capitalised word the number is part of a name.
+        ("The firm sold 1990 shares on Monday.", [("Monday", "DATE", "2013-03-18")]),
+        ("It was a venture called Orion 1980, based in Pest.", []),
+    ],
+)
+def test_a_bare_year_between_two_words(sentence, expected):
+    assert timexes(sentence) == expected

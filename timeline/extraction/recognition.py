@@ -137,7 +137,7 @@ APPROX = _words_by_first_letter(
     f"more{_}than", f"less{_}than", f"at{_}least", f"up{_}to", f"at{_}most",
 )  # fmt: skip
 # "2 1/2 years", "two and a half years" ("a year and a half" puts the half after the unit).
-HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half))"
+HALF = rf"(?:{_}1/2|\u00bd|{_}(?i:and){_}(?i:a){_}(?i:half)|-(?i:and)-(?i:a)-(?i:half))"
 # Before a length "over" is mostly "during" ("cut jobs over three years"), so it stays out.
 DURATION_APPROX = _words_by_first_letter(
     "nearly", "almost", "some", "roughly", "around", f"no{_}more{_}than", f"no{_}less{_}than",
@@ -180,7 +180,8 @@ HOLIDAY = (
     )
     + ")"
 )
-TIME_ZONE = r"(?:[ECMP][SD]T|GMT|UTC)"
+# US zones with and without the season ("ET", "EDT"), and the European and Asian ones wires use.
+TIME_ZONE = r"(?:[ECMP][SD]?T|GMT|UTC|BST|CES?T|EES?T|MSK|JST|HKT|SGT|AE[SD]T|IST)"
 PLURAL_UNIT = r"(?i:minutes|hours|days|weeks|months|years|decades|centuries)"
 SINGULAR_UNIT = r"(?i:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
 QUARTER_ORDINAL = r"(?i:first|second|third|fourth|1st|2nd|3rd|4th)"
@@ -419,8 +420,27 @@ PATTERNS: list[tuple[str, str]] = [
         rf"\b(?:(?P<the>(?i:the)){_}(?!{NUMBER}{_SEP}{SINGULAR_UNIT}\b)"
         rf"(?:(?P<rel>{DURATION_DETERMINER}){_})?)?"
         rf"(?:(?P<approx>{DURATION_APPROX}){_})?(?P<num>{NUMBER})(?P<half>{HALF})?"
+        # "two to three weeks", "12 to 18 months", "two or three days": a range of lengths.
+        rf"(?:{_}(?P<to>(?i:to|or)){_}(?P<num2>{NUMBER}))?"
         rf"(?:{_}(?P<more>(?i:more|additional|extra|further)))?{_SEP}(?P<unit>{UNIT})\b"
         rf"(?:(?P<half2>{_}(?i:and){_}(?i:a){_}(?i:half))\b)?(?:(?P<suffix>-(?i:long|old))|{OR_SO})?",
+    ),
+    # "a quarter century", "a quarter of a century": twenty-five years.
+    (
+        "duration",
+        rf"\b(?:(?P<approx>{DURATION_APPROX}){_})?(?P<quarter>(?i:a|one){_}(?i:quarter))"
+        rf"(?:-|{_}(?:(?i:of){_}(?i:a){_})?)(?P<unit>(?i:century))\b(?!-)",
+    ),
+    (
+        "offset",
+        rf"\b(?:(?P<approx>{APPROX}){_})?(?P<quarter>(?i:a|one){_}(?i:quarter))"
+        rf"(?:-|{_}(?:(?i:of){_}(?i:a){_})?)(?P<unit>(?i:century)){_}(?P<dir>(?i:ago|earlier|later))\b",
+    ),
+    # "for some time", "after a while": a length TimeML leaves unspecified ("PXX").
+    (
+        "vague-length",
+        rf"\b(?i:for|after|in|within)(?:{_}(?i:quite))?{_}"
+        rf"(?P<body>(?i:some){_}(?i:time)|(?i:a){_}(?i:while))\b(?!{_}(?i:ago|now)\b)",
     ),
     # "half an hour", "half a year"
     ("duration", rf"\b(?P<halfonly>(?i:half)){_}(?i:an?){_}(?P<unit>{UNIT})\b(?!-)"),
@@ -725,7 +745,17 @@ def _check_year(text: str, mention: Mention) -> bool:
     if _SENTENCE_OPENING.search(text, max(0, mention.start - 6), mention.start):
         return True  # "2007 was a record year." (a count has its noun: "2000 people died")
     # The second year of a list: "in 1994, 1995 and 1997".
-    return _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start) is not None
+    if _AFTER_A_YEAR.search(text, max(0, mention.start - 10), mention.start):
+        return True
+    # Between two words a modern year modifies a noun or a verb: "his unsuccessful 1996
+    # campaign", "predicting 1990 earnings" (a count keeps its noun out: "sold 1990 shares").
+    # After a capitalised word it is part of a name ("Orion 1980").
+    return (
+        (mention.get("y") or "")[:2] in ("19", "20")
+        and previous_word(text, mention.start, lower=False).islower()
+        and following.isalpha()
+        and text[mention.end : mention.end + 1] == " "
+    )
 
 
 def _check_season(text: str, mention: Mention) -> bool:

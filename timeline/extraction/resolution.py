@@ -801,7 +801,10 @@ def _resolve_weekend(mention: Mention, context: Context, rel: str) -> Resolution
 def _resolve_offset(mention: Mention, context: Context) -> Resolution | None:
     unit = _unit(mention.get("unit"))
     direction = " ".join((mention.get("dir") or "").lower().split())
-    quantity = number_value(mention.get("num") or "")
+    quantity = 0.25 if mention.get("quarter") else number_value(mention.get("num") or "")
+    if quantity is not None and quantity % 1 and unit in _YEARS_IN:
+        # "a quarter century ago": a part of a long unit counts in years.
+        quantity, unit = quantity * _YEARS_IN[unit], "year"
     from_publication = direction in ("ago", "hence", "from now")
     sign = 1 if direction in ("later", "after", "hence", "from now") else -1
     if context.next_word == "than":
@@ -917,8 +920,16 @@ _HALF_UNITS = {
 }
 
 
+# Years in one of the long units: a part of one is written in years ("half a century" P50Y).
+_YEARS_IN = {"decade": 10, "century": 100}
+
+
 def _duration_value(quantity: float | None, unit: str) -> str:
     letter, is_time = UNITS[unit]
+    if quantity is not None and quantity % 1 and unit in _YEARS_IN:
+        years = quantity * _YEARS_IN[unit]
+        if years == int(years):
+            return f"P{int(years)}Y"
     if unit == "fortnight" and quantity is not None:
         quantity *= 2
     if quantity is not None and quantity % 1 == 0.5 and unit in _HALF_UNITS:
@@ -941,6 +952,8 @@ def _resolve_duration(mention: Mention, context: Context) -> Resolution | None:
     quantity = 1.0 if single else number_value(mention.get("num") or "")
     if mention.get("halfonly"):
         quantity = 0.5
+    elif mention.get("quarter"):
+        quantity = 0.25
     elif quantity is not None and (mention.get("half") or mention.get("half2")):
         quantity += 0.5
     return Resolution("DURATION", _duration_value(quantity, unit))
@@ -1023,6 +1036,11 @@ def _resolve_vague_period(mention: Mention, context: Context) -> Resolution | No
     if unit not in UNITS:
         return None
     return Resolution("DURATION", _duration_value(None, unit))
+
+
+def _resolve_vague_length(mention: Mention, context: Context) -> Resolution | None:
+    """ "for some time", "after a while": a length of no stated size or unit."""
+    return Resolution("DURATION", "PXX")
 
 
 def _resolve_year_end(mention: Mention, context: Context) -> Resolution | None:
@@ -1150,7 +1168,7 @@ def _resolve_anaphoric(mention: Mention, context: Context) -> Resolution | None:
 ANCHOR_FREE_KINDS = frozenset(
     """iso numeric day-month month-day day-range month-range year-range month-year month year
     decade half season in-offset duration set vague holiday century year-end vague-period
-    deictic week-of""".split()
+    deictic week-of vague-length""".split()
 )
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
@@ -1187,4 +1205,5 @@ _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
     "anaphoric": _resolve_anaphoric,
     "year-end": _resolve_year_end,
     "vague-period": _resolve_vague_period,
+    "vague-length": _resolve_vague_length,
 }

@@ -32,7 +32,7 @@ _CLAUSE_BREAKS = frozenset(
     [",", ";", ":", "(", ")", '"', "\u201c", "\u201d", "\u2014", "\u2013", "--"]
     + "where while whereas although though because but that which who".split()
     # Subordinators open a clause with its own verb: "will leave on Wednesday after X reached".
-    + "after before when once if unless".split()
+    + "after before when once if unless as".split()
 )
 
 _FUTURE_WORDS = frozenset("will shall won't 'll upcoming may might should".split())
