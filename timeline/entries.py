@@ -26,8 +26,17 @@ from timeline.extraction.grouping import (
     period,
     words_near,
 )
-from timeline.models import VISIBLE, Article, Entity, Event, EventGroup, Precision, Story
-from timeline.revisions import NO_CHANGE, stories_changed
+from timeline.models import (
+    VISIBLE,
+    Article,
+    Entity,
+    Event,
+    EventGroup,
+    Precision,
+    Story,
+    entry_version,
+)
+from timeline.revisions import NO_CHANGE, stories_changed, stories_renamed
 
 # A report is compared with at most this many of an entry's reports, its first in timeline order
 # (average linkage over them). Past a handful, more reports of one happening change the average
@@ -60,8 +69,9 @@ _SHOWN = {"name", "kind", "slug"}
 
 def named_changed(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
     """post_save of an Entity or Source (the admin edits them directly): the stories whose
-    events name it are redrawn. After the commit, so no story row is locked inside a write
-    that may hold another story's lock (ingest sets an entity's kind)."""
+    events name it have their entries drawn anew (`stories_renamed`). After the commit, so no
+    story row is locked inside a write that may hold another story's lock (ingest sets an
+    entity's kind)."""
     if created or (update_fields is not None and not _SHOWN & set(update_fields)):
         return
     named = {"entities": instance.pk} if sender is Entity else {"source": instance.pk}
@@ -69,9 +79,24 @@ def named_changed(sender, instance, created: bool, update_fields=None, **kwargs)
     def bump() -> None:
         stories = Event.objects.filter(**named).order_by().values_list("story_id", flat=True)
         # A name is not counted: the tallies are carried as they are.
-        stories_changed(story_ids=set(stories.distinct()), changes=NO_CHANGE)
+        stories_renamed(story_ids=set(stories.distinct()), changes=NO_CHANGE)
 
     transaction.on_commit(bump)
+
+
+def named_deleted(sender, instance: Entity, **kwargs) -> None:
+    """pre_delete of an Entity: its chips leave the entries of the stories whose events name
+    it. Those stories are read now, while the links still exist, and bumped after the commit
+    (as `named_changed`). The tallies are carried as they are: the filter choices read their
+    names by id, so a deleted entity's count is never shown, and its filter finds nothing."""
+    stories = set(
+        Event.objects.filter(entities=instance.pk)
+        .order_by()
+        .values_list("story_id", flat=True)
+        .distinct()
+    )
+    if stories:
+        transaction.on_commit(lambda: stories_renamed(story_ids=stories, changes=NO_CHANGE))
 
 
 def _order(event: Event) -> tuple:
@@ -262,6 +287,7 @@ def _canonical(group: EventGroup, reports: list[_Member]) -> _Member:
 
 # What `groups_refresh` works out from an entry's reports (and when it did).
 _REFRESHED_COLUMNS = (
+    "version",
     "canonical_event_id",
     "date",
     "precision",
@@ -313,6 +339,7 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
             p[1] for p in periods
         )
         group.updated_at = now
+        group.version = entry_version()  # what it draws may have changed: drawn anew
         refreshed.append([getattr(group, name) for name in _REFRESHED_COLUMNS] + [pk])
     # Bookkeeping follows the reports, so no history row (editors' decisions have their own),
     # and only the columns worked out here are written: an editor's lock or canonical choice
@@ -322,6 +349,18 @@ def groups_refresh(*, group_ids: Iterable[int]) -> int:
     # Entries only: every report's date, visibility, source and entities are as they were.
     stories_changed(story_ids={group.story_id for group in groups.values()}, changes=NO_CHANGE)
     return len(empty)
+
+
+def groups_redraw(*, group_ids: Iterable[int | None]) -> None:
+    """Entries whose reports' articles changed what the entries show of them (an article's
+    title): each gets a new version, so its drawing is not taken from the cache, and their
+    stories a new revision. Nothing they count or show of their own changes."""
+    ids = {pk for pk in group_ids if pk is not None}
+    if not ids:
+        return
+    EventGroup.objects.filter(pk__in=ids).update(version=entry_version())
+    stories = EventGroup.objects.filter(pk__in=ids).order_by().values_list("story_id", flat=True)
+    stories_changed(story_ids=set(stories.distinct()), changes=NO_CHANGE)
 
 
 def _pin(events: list[Event], *, group: EventGroup, user, reason: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
@@ -34,6 +35,10 @@ class Story(models.Model):
     # Bumped by the service layer in the same transaction as every change to the story's
     # articles, events or entries: the timeline's cached counts are keyed by it.
     revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # Bumped (with `revision`) by `revisions.stories_renamed` when an entity or source its
+    # events name is renamed, merged or deleted: the drawn entries are keyed by it, since
+    # they show those names (timeline.selectors.story_entries_drawn).
+    names_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -157,6 +162,12 @@ class DatedAtPrecision:
         return iso_at_precision(self.date, self.precision)
 
 
+def entry_version() -> int:
+    """A new EventGroup.version: random, so an entry never meets a drawing of another with its
+    id (a deleted entry's, an id reused after a rollback) or of its own earlier state."""
+    return secrets.randbits(63)
+
+
 class EventGroup(DatedAtPrecision, models.Model):
     """One happening on the timeline: every article's report (event) that tells of it.
 
@@ -189,10 +200,13 @@ class EventGroup(DatedAtPrecision, models.Model):
     )
     report_count = models.PositiveIntegerField(default=0, help_text="Visible reports.")
     source_count = models.PositiveIntegerField(default=0, help_text="Distinct sources.")
+    # Set anew by every write that can change what the entry draws (its own fields, its
+    # reports, their articles): its drawing is cached under it (selectors.story_entries_drawn).
+    version = models.BigIntegerField(default=entry_version, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["date", "id"]
@@ -219,6 +233,13 @@ class EventGroup(DatedAtPrecision, models.Model):
 
     def __str__(self) -> str:
         return f"{self.date_label}: {self.text[:80]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.version = entry_version()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
 
     # The helpers below read `reports`: the visible events the timeline selector prefetches,
     # oldest publication first.

@@ -80,6 +80,12 @@ def story_key(story: Story, name: str, detail: str = "") -> str:
     return cache_key(story.pk, _born(story.created_at), story.revision, name, detail)
 
 
+def story_names_key(story: Story, name: str, detail: str = "") -> str:
+    """A key for a cached read of a story that shows entity and source names (a drawn
+    entry), valid until one of them is renamed, merged or deleted (`stories_renamed`)."""
+    return cache_key(story.pk, _born(story.created_at), story.names_revision, name, detail)
+
+
 def _born(created_at: dt.datetime | None) -> float:
     return created_at.timestamp() if created_at else 0.0
 
@@ -200,6 +206,24 @@ def stories_changed(*, story_ids: Iterable[int | None], changes: Changes | None 
     are not bumped again: that write bumped them and carries their tallies.
     """
     _bump({pk for pk in story_ids if pk is not None} - _writing.get(), changes)
+
+
+def stories_renamed(
+    *, story_ids: Iterable[int | None], changes: Changes | None = NO_CHANGE
+) -> None:
+    """Bump the names revision (and the revision) of stories whose events name an entity or
+    source that was just renamed, merged or deleted.
+
+    Each drawn timeline entry is cached under its story's names revision (it shows entity and
+    source names and links) beside its own version, so all of the stories' entries are drawn
+    anew. `changes` as for `stories_changed`: a renaming changes no count (NO_CHANGE); None,
+    an entity merge, has them counted afresh.
+    """
+    ids = {pk for pk in story_ids if pk is not None}
+    if not ids:
+        return
+    Story.objects.filter(pk__in=ids).update(names_revision=F("names_revision") + 1)
+    stories_changed(story_ids=ids, changes=changes)
 
 
 # The stories this thread is writing inside `story_write`.

@@ -30,6 +30,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from timeline.density import DensityChart, density_chart
 from timeline.models import (
@@ -50,6 +52,7 @@ from timeline.revisions import (
     story_day_tally,
     story_facet_tally,
     story_key,
+    story_names_key,
 )
 from timeline.search import text_search
 
@@ -386,12 +389,19 @@ def story_entries(
 
 
 def story_timeline_page(
-    *, story: Story, filters: TimelineFilters, after: Cursor | None, limit: int
+    *,
+    story: Story,
+    filters: TimelineFilters,
+    after: Cursor | None,
+    limit: int,
+    with_reports: bool = True,
 ) -> TimelinePage:
     """One page of timeline entries grouped by month, and the cursor of the next page if any.
 
     An entry is one happening; it matches the filters when any of its reports does, and then
-    shows all of its reports as evidence.
+    shows all of its reports as evidence: each entry carries `reports` (see `entries_reports`)
+    unless `with_reports` is false, for `story_entries_drawn`, which reads the reports of the
+    entries it has to draw only.
     """
     matching = None
     if filters != TimelineFilters():
@@ -403,19 +413,10 @@ def story_timeline_page(
             Q(date__gte=after.date),
             Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
         )
-    reports = (
-        Event.objects.filter(VISIBLE)
-        .select_related("article", "source")
-        # The timeline shows each report's article title and date, never the article's text.
-        .defer("article__text")
-        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
-        .order_by("article__published", "article_id", "sentence_start", "id")
-    )
-    rows = list(
-        entries.prefetch_related(Prefetch("events", queryset=reports, to_attr="reports"))[
-            : limit + 1
-        ]
-    )
+    if with_reports:
+        reports = Prefetch("events", queryset=_shown_reports(), to_attr="reports")
+        entries = entries.prefetch_related(reports)
+    rows = list(entries[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -425,6 +426,67 @@ def story_timeline_page(
         next_cursor=next_cursor,
         count=len(rows),
     )
+
+
+def _shown_reports() -> QuerySet[Event]:
+    """The visible reports as an entry shows them: oldest publication first, each with its
+    article, source and entities (by name)."""
+    return (
+        Event.objects.filter(VISIBLE)
+        .select_related("article", "source")
+        # The timeline shows each report's article title and date, never the article's text.
+        .defer("article__text", "search")
+        .prefetch_related(Prefetch("entities", queryset=Entity.objects.order_by("name")))
+        .order_by("article__published", "article_id", "sentence_start", "id")
+    )
+
+
+def entries_reports(entries: list[EventGroup]) -> None:
+    """Give each entry its `reports`, as story_timeline_page does (two queries: the reports
+    with their articles and sources, then their entities)."""
+    by_entry: dict[int, list[Event]] = {entry.pk: [] for entry in entries}
+    for report in _shown_reports().filter(group_id__in=list(by_entry)):
+        by_entry[report.group_id].append(report)
+    for entry in entries:
+        entry.reports = by_entry[entry.pk]
+
+
+# The partial that draws one entry, and the name of its drawings in the cache: a new name
+# whenever the partial's markup changes, so no drawing of the old markup is served.
+ENTRY_TEMPLATE = "timeline/story.html#event-entry"
+ENTRY_DRAWING = "entry-1"
+
+
+def entry_drawn_key(story: Story, entry: EventGroup, *, embed: bool) -> str:
+    """The cache key of one entry as drawn: everything the `event-entry` partial shows is
+    the entry's own (its version changes with it, its reports and their articles), entity and
+    source names (the story's names revision), the story's slug (links) and the embed mode."""
+    detail = f"{story.slug}|{entry.pk}|{entry.version}|{int(embed)}"
+    return story_names_key(story, ENTRY_DRAWING, detail)
+
+
+def story_entries_drawn(*, story: Story, entries: list[EventGroup], embed: bool) -> None:
+    """Give each entry `drawn`: its markup (the `event-entry` partial), from the cache when
+    an earlier request drew it at its version.
+
+    One cache read for all of them; only the entries missing from it are read with their
+    reports (two queries, none when all were cached) and drawn, then stored. So after an
+    editor's correction only the corrected entry is drawn again.
+    """
+    keys = {entry.pk: entry_drawn_key(story, entry, embed=embed) for entry in entries}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [entry for entry in entries if keys[entry.pk] not in found]
+    if missing:
+        entries_reports(missing)
+        template = get_template(ENTRY_TEMPLATE)
+        drawn = {}
+        for entry in missing:
+            context = {"story": story, "entry": entry, "embed": embed}
+            drawn[keys[entry.pk]] = template.render(context)
+        cache.set_many(drawn, settings.TIMELINE_CACHE_SECONDS)
+        found.update(drawn)
+    for entry in entries:
+        entry.drawn = mark_safe(found[keys[entry.pk]])
 
 
 def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline.bulk_sql import insert_history, insert_objects, insert_rows
-from timeline.entries import StoryGrouping, article_group_events, groups_refresh
+from timeline.entries import (
+    StoryGrouping,
+    article_group_events,
+    groups_redraw,
+    groups_refresh,
+)
 from timeline.extraction import Event as ExtractedEvent
 from timeline.extraction import extract
 from timeline.extraction.entities import EntityMention, find_entities
@@ -32,7 +37,13 @@ from timeline.models import (
     Source,
     Story,
 )
-from timeline.revisions import NO_CHANGE, new_reports, stories_changed, story_write
+from timeline.revisions import (
+    NO_CHANGE,
+    new_reports,
+    stories_changed,
+    stories_renamed,
+    story_write,
+)
 
 if TYPE_CHECKING:
     from timeline.fetching import FetchPolicy
@@ -464,10 +475,14 @@ def article_save_edit(*, article: Article, changed_fields: Iterable[str], create
             article.events.update(group=None, group_pinned=False)
             groups_refresh(group_ids=left)
             article_group_events(article=article)
-        elif "source" in changed:
+        elif changed & {"source", "published"}:
+            # Its source and publication date count in its entries' sources, first report and
+            # canonical choice.
             groups_refresh(group_ids=article.events.values_list("group_id", flat=True))
-        # Its title, date and source show on the timeline beside its reports: story_write
-        # bumps both stories (and carries their counts over to the new revision).
+        else:
+            # Its title shows beside its reports: their entries are drawn anew.
+            groups_redraw(group_ids=article.events.values_list("group_id", flat=True))
+        # story_write bumps both stories (and carries their counts over to the new revision).
     return article
 
 
@@ -847,7 +862,9 @@ def entities_merge(*, entities: QuerySet[Entity]) -> Entity | None:
             target.kind = next((o.kind for o in others if o.kind != Entity.Kind.OTHER), target.kind)
         target.save(update_fields=["aliases", "kind"])
         Entity.objects.filter(pk__in=[o.pk for o in others]).delete()
-        stories_changed(story_ids=stories)  # their events name the target now
+        # Their events name the target now: their entries are drawn anew, and the entity
+        # tallies counted afresh (nothing carried).
+        stories_renamed(story_ids=stories, changes=None)
     return target
 
 

@@ -187,7 +187,14 @@ TIMELINE_FETCH_TOTAL_TIMEOUT = env_int("TIMELINE_FETCH_TOTAL_TIMEOUT", 30)
 # A cache shared by every server process (the sign-in failure counts below live in it);
 # without REDIS_URL each process keeps its own in memory, which suits one process.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Room for the drawn timeline entries (one per entry, embed mode and version: a page
+        # holds 50), beside the counts and pages; Django's default of 300 would cull them.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")

@@ -54,8 +54,16 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
 
     def render_events() -> RenderedEvents:
         page = selectors.story_timeline_page(
-            story=story, filters=filters(), after=after, limit=settings.TIMELINE_PAGE_SIZE
+            story=story,
+            filters=filters(),
+            after=after,
+            limit=settings.TIMELINE_PAGE_SIZE,
+            with_reports=False,
         )
+        # Each entry is drawn once per version of it and kept: after a write, only the
+        # entries it changed are drawn again (and only their reports read).
+        entries = [entry for group in page.groups for entry in group.events]
+        selectors.story_entries_drawn(story=story, entries=entries, embed=embed)
         context = {"story": story, "page": page, "query": query, "embed": embed}
         html = render_to_string("timeline/story.html#event-groups", context)
         return RenderedEvents(html=mark_safe(html), count=page.count, more=bool(page.next_cursor))

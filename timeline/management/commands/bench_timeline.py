@@ -7,10 +7,13 @@ queries one request made, three ways:
 - "warm" repeats a request with everything about the story cached;
 - "edited" is the first request after an editor's correction through the service layer (an
   event's date moved, and moved back the next time): the drawn page is gone, the story's
-  counts were carried to the new revision by the write (timeline.revisions);
-- "cold" is the first request with nothing cached: before each one the story's revision is
-  bumped without carrying anything, so the counts and the chart are counted afresh (after a
-  restart, or a write that cannot know what it changed, such as an entity merge).
+  counts were carried to the new revision by the write (timeline.revisions), and only the
+  entries the correction changed are drawn again (usually none of the page's: the corrected
+  event is in the middle of the story), the others coming from the entry cache;
+- "cold" is the first request with nothing cached: before each one the story's revision and
+  names revision are bumped without carrying anything, so the counts and the chart are counted
+  afresh and every entry drawn anew (after a restart, or a write that cannot know what it
+  changed, such as an entity merge).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from timeline import services
 from timeline.models import Event, Story
-from timeline.revisions import stories_changed
+from timeline.revisions import stories_renamed
 from timeline.selectors import Cursor, TimelineFilters, story_density, story_facets
 
 HTMX = {"HX-Request": "true"}
@@ -182,7 +185,8 @@ class Command(BaseCommand):
         return story_density(story=story, filters=filters)
 
     def _bump(self) -> None:
-        stories_changed(story_ids=[self.subject.pk])  # nothing carried: counted afresh
+        # Nothing carried (counted afresh), no entry drawn (their key has the names revision).
+        stories_renamed(story_ids=[self.subject.pk], changes=None)
 
     def _edit(self) -> None:
         """An editor's correction: the chosen event a day later, or back (in autocommit, so
