@@ -271,3 +271,40 @@ def test_a_bulk_ingest_shows_on_the_next_request(client, cached_story, with_even
     if with_events:
         assert "Salvage crews refloated" in fragment(client)
         assert "Harbour Ledger (2)" in page(client)
+
+
+def test_the_filter_form_is_drawn_again_only_when_what_it_shows_changes(
+    client, cached_story, ingest, monkeypatch
+):
+    from timeline import views
+
+    drawn = []
+    render = views.render_to_string
+
+    def counting(template_name, *args, **kwargs):
+        drawn.append(template_name)
+        return render(template_name, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", counting)
+    warm(client)
+    drawn.clear()
+    # A corrected date leaves the choices and their counts as they were: the same form.
+    event = Event.objects.get(text__startswith="Tugboats")
+    event.date = dt.date(2021, 3, 23)
+    services.event_save_edit(event=event, changed_fields=["date"])
+    html = page(client)
+    assert "timeline/story.html#filter-form" not in drawn
+    assert '<time class="event__date event__date--day" datetime="2021-03-23">' in html
+    # A new report naming a new place changes the choices: the form is drawn again.
+    ingest(
+        "Pilots from Ismailia boarded the ship on 28 March 2021.",
+        published=dt.date(2021, 3, 28),
+        source="Meridian Wire",
+        title="Pilots",
+    )
+    html = page(client)
+    assert drawn.count("timeline/story.html#filter-form") == 1
+    assert "Ismailia (place, 1)" in html and "Meridian Wire (2)" in html
+    # The same form for another filter value is drawn for it, not taken from the first.
+    html = page(client, q="pilots")
+    assert 'value="pilots"' in html and drawn.count("timeline/story.html#filter-form") == 2

@@ -87,6 +87,14 @@ class TimelineFilterForm(forms.Form):
     def facets(self) -> StoryFacets:
         return story_facets(story=self.story)
 
+    def drawing_inputs(self) -> str:
+        """Everything the drawn form shows, as one string: its values as submitted, whether a
+        filter is active, and the entity and source choices with their counts. Two forms with
+        the same inputs draw the same markup, whatever the story's revision."""
+        values = [(bf.name, bf.value()) for bf in self]
+        choices = [list(self.fields[name].choices) for name in ("entity", "source")]
+        return repr((values, self.active_filters(), choices))
+
     @cached_property
     def _looked_up(self) -> tuple[Entity | None, Source | None]:
         return story_facet_lookup(

@@ -86,6 +86,13 @@ def story_names_key(story: Story, name: str, detail: str = "") -> str:
     return cache_key(story.pk, _born(story.created_at), story.names_revision, name, detail)
 
 
+def story_content_key(story: Story, name: str, detail: str) -> str:
+    """A key for a drawing of a story made from `detail` alone (all it shows): valid across
+    revisions, since any change to what it shows changes `detail`."""
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    return f"timeline:{story.pk}:{_born(story.created_at):.6f}:content:{name}:{digest}"
+
+
 def _born(created_at: dt.datetime | None) -> float:
     return created_at.timestamp() if created_at else 0.0
 

@@ -49,6 +49,7 @@ from timeline.revisions import (
     ENTITY,
     SOURCE,
     Report,
+    story_content_key,
     story_day_tally,
     story_facet_tally,
     story_key,
@@ -492,6 +493,13 @@ def story_entries_drawn(*, story: Story, entries: list[EventGroup], embed: bool)
 def story_cached(story: Story, name: str, detail: str, compute: Callable[[], object]) -> object:
     """compute(), kept in the cache until the story next changes (see Story.revision)."""
     return _cached(story_key(story, name, detail), compute)
+
+
+def drawn_cached(story: Story, name: str, inputs: str, compute: Callable[[], str]) -> str:
+    """compute(), kept under a key made of all it depends on (`inputs`) rather than of the
+    story's revision: after a write that leaves them alone (an event's date corrected leaves
+    the filter form's choices and counts as they were) the same drawing is served again."""
+    return _cached(story_content_key(story, name, inputs), compute)
 
 
 def _cached(key: str, compute: Callable[[], object]) -> object:

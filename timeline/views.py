@@ -95,9 +95,23 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
             response = HttpResponse(results)
         else:
 
+            def render_form() -> str:
+                context = {"story": story, "form": form, "embed": embed}
+                return render_to_string("timeline/story.html#filter-form", context).strip()
+
             def render_content() -> str:
                 filters()  # the form shows the values it kept and the messages of those dropped
-                context = {"story": story, "form": form, "results": results, "embed": embed}
+                # The form's choices and counts rarely change with a write (a corrected date
+                # leaves them be): drawn once per distinct form, not per revision.
+                inputs = f"{story.slug}|{embed}|{form.drawing_inputs()}"
+                drawn = selectors.drawn_cached(story, "filter-form", inputs, render_form)
+                context = {
+                    "story": story,
+                    "form": form,
+                    "results": results,
+                    "embed": embed,
+                    "filter_form": mark_safe(drawn),
+                }
                 html = render_to_string("timeline/story.html#page-content", context, request)
                 return mark_safe(html)
 
