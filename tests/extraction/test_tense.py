@@ -1,8 +1,10 @@
 """Tense markers: which words make a clause look back or ahead."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from timeline.extraction.tense import clause_tense
+from timeline.extraction.tense import _TOKEN, _WORD_TOKEN, _spans, clause_tense
 
 
 @pytest.mark.parametrize(
@@ -44,3 +46,19 @@ from timeline.extraction.tense import clause_tense
 def test_tense_markers(sentence, expression, tense):
     start = sentence.index(expression)
     assert clause_tense(sentence, start, start + len(expression)).value == tense
+
+
+# Letters, token punctuation, and what may stand between tokens: digits, apostrophes, hyphens.
+_TOKEN_PIECES = st.sampled_from(
+    list("aZb'\u2019-,;:()\"\u201c\u201d\u2014\u2013\u00ab\u00bb 1_.\u00e9\u00df")
+    + ["--", "ed", "'ll", "Day"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(_TOKEN_PIECES, max_size=30))
+def test_token_spans_found_from_the_tokens_are_those_of_the_scan(pieces):
+    sentence = "".join(pieces)
+    for token in (_TOKEN, _WORD_TOKEN):
+        starts, ends = _spans(sentence, token.findall(sentence))
+        assert list(zip(starts, ends, strict=True)) == [m.span() for m in token.finditer(sentence)]

@@ -90,8 +90,8 @@ class SentenceTenses:
             breaks = _PUNCTUATION_BREAKS | table.clause_breaks
         if not self._markers:
             return  # `tense_at` answers UNKNOWN without looking at the positions
-        # Two tuples, as bisect wants them: every token's start, every token's end.
-        self._starts, self._ends = zip(*map(re.Match.span, token.finditer(sentence)), strict=True)
+        # Every token's start and every token's end, as bisect wants them.
+        self._starts, self._ends = _spans(sentence, words)
         self._marker_positions = sorted(self._markers)
         self._breaks = [i for i, word in enumerate(lowered) if word in breaks]
 
@@ -129,6 +129,25 @@ class SentenceTenses:
             candidates.append((positions[j] - first_after, 1, positions[j]))
         # On a tie the earlier marker wins: English puts the verb before its adjuncts.
         return min(candidates)[2] if candidates else None
+
+
+def _spans(sentence: str, tokens: list[str]) -> tuple[list[int], list[int]]:
+    """The starts and ends of `tokens`, the matches of _TOKEN or _WORD_TOKEN in `sentence`.
+
+    Each token is the first occurrence of its text after the token before: the characters
+    between two tokens are none that a token can begin with (else the scan would have taken
+    a token there), so `find` finds it where the scan did, without a match object per token.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    find = sentence.find
+    end = 0
+    for token in tokens:
+        start = find(token, end)
+        starts.append(start)
+        end = start + len(token)
+        ends.append(end)
+    return starts, ends
 
 
 def clause_tense(sentence: str, start: int, end: int, lang: str = "en") -> Tense:
