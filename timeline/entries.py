@@ -7,6 +7,7 @@ extraction. The similarity itself is pure Python in `timeline.extraction.groupin
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -490,6 +491,8 @@ class _Entry:
     key: int | None = None  # the EventGroup's id; None until a new entry is stored
     first: Event | None = None  # the new event that started a new entry
     new: list[Report] | None = None  # reports the current article added
+    # The words, words near the date and names of `heads`, together; None when heads change.
+    unions: tuple[frozenset, frozenset, frozenset] | None = None
 
 
 class _Weights(dict):
@@ -609,6 +612,7 @@ class StoryGrouping:
             entry.size += 1
             if len(entry.heads) < LINKAGE_REPORTS:
                 entry.heads.append(report)
+                entry.unions = None
                 self._index(report, entry)
         self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
@@ -709,22 +713,12 @@ class StoryGrouping:
         method, corpus = self.method, self.corpus
         words_weight = corpus._weights[id(corpus.word_df)].__getitem__
         names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
-        words_totals, names_totals = corpus.totals
         sentence, (start, end) = report.sentence, report.period
         day = report.precision == "day"
-        a_words, a_near, a_names = report.words, report.near, report.entities
-        a_words_total = sum(map(words_weight, a_words))
-        a_near_total = sum(map(words_weight, a_near))
-        a_names_total = sum(map(names_weight, a_names))
-        # First the most each entry could score: every score's parts but the wording (a
-        # letter-level comparison, the dearest) taken at its most (100), the weight of a union
-        # taken as the weights of both sets less their shared ones' (the same sum, but for
-        # rounding, which _ROUNDING covers).
-        w_words, w_near, w_names = method.words, method.near / 2, method.entities
-        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
-        w_gap, entry_of = method.disagreement_penalty, self.entry_of
-        parts: dict[_Entry, list[Report]] = {}
-        bounds: dict[_Entry, float] = {}
+        tolerance, entry_of = method.tolerance_days, self.entry_of
+        # The reports that can score (as `Corpus.similarity` gates them), by entry, each with
+        # its gap in days and whether it is of the same day.
+        parts: dict[_Entry, list[tuple[Report, int, bool]]] = {}
         for other in self._near(report):
             if sentence is not None and sentence == other.sentence:
                 continue
@@ -736,8 +730,120 @@ class StoryGrouping:
                 if b_end < start
                 else 0
             )
-            if gap > method.tolerance_days or (gap and not day and other.precision != "day"):
+            if gap > tolerance or (gap and not day and other.precision != "day"):
                 continue
+            same_day = day and other.precision == "day" and report.date == other.date
+            entry = entry_of[other.id]
+            if entry in parts:
+                parts[entry].append((other, gap, same_day))
+            else:
+                parts[entry] = [(other, gap, same_day)]
+        if not parts:
+            return None
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        a_words_total = sum(map(words_weight, a_words))
+        a_near_total = sum(map(words_weight, a_near))
+        a_names_total = sum(map(names_weight, a_names))
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
+        w_gap = method.disagreement_penalty
+        # First a rough most for each entry, from the words and names of all its first
+        # reports at once: a set's weighted overlap with another (shared weight over the
+        # weight of both) is at most its shared weight with all of the entry's reports' over
+        # its own weight; the wording is taken at its most (100). Each report that can score
+        # adds at most that, the one with the smallest gap and any of the same day counted
+        # for all. `_bound` then works out a closer most, report by report, but only for the
+        # entries whose rough most can still beat the best score found.
+        queue: list[tuple[float, int, bool, _Entry]] = []
+        for n, (entry, others) in enumerate(parts.items()):
+            words_union, near_union, names_union = entry.unions or self._unions(entry)
+            words = near = names = 0.0
+            if a_words:
+                shared = a_words & words_union
+                if shared:
+                    words = sum(map(words_weight, shared)) / a_words_total
+                shared = a_words & near_union
+                if shared:
+                    near = sum(map(words_weight, shared)) / a_words_total
+            if a_near:
+                shared = a_near & words_union
+                if shared:
+                    near += sum(map(words_weight, shared)) / a_near_total
+            if a_names:
+                shared = a_names & names_union
+                if shared:
+                    names = sum(map(names_weight, shared)) / a_names_total
+            else:
+                names = words  # both unnamed: the words' share; else none
+            most = w_words * words + w_near * near + w_names * names + w_rest
+            most -= w_gap * min(gap for _, gap, _ in others)
+            if any(same_day for _, _, same_day in others):
+                most += w_same_day
+            if most < 0.0:
+                most = 0.0
+            rough = most * len(others) / len(entry.heads) + _ROUNDING
+            queue.append((-rough, n, False, entry))
+        # Then, highest most first, the rough ones made close, the close ones scored exactly
+        # (as `Corpus.similarity` scores), until no entry could reach the best score found:
+        # the entries scored exactly, and their order, are those of ranking every entry by
+        # its close most.
+        heapq.heapify(queue)
+        best, best_score = None, method.threshold
+        while queue:
+            most, n, close, entry = heapq.heappop(queue)
+            if -most < best_score:
+                break  # nor can any entry after it
+            if not close:
+                most = self._bound(report, parts[entry], a_words_total, a_near_total, a_names_total)
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, True, entry))
+                continue
+            scores = []
+            for other, _, _ in parts[entry]:
+                score = corpus.similarity(report, other, method)
+                if score:
+                    position = next(n for n, r in enumerate(entry.heads) if r is other)
+                    scores.append((position, score))
+            # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
+            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
+            # As cluster_join chooses: the highest score, the first entry in order on a tie.
+            if score >= best_score and (
+                best is None or score > best_score or entry.order < best.order
+            ):
+                best, best_score = entry, score
+        return best
+
+    def _unions(self, entry: _Entry) -> tuple[frozenset, frozenset, frozenset]:
+        """The words, words near the date, and names of an entry's first reports, together."""
+        heads = entry.heads
+        entry.unions = (
+            frozenset().union(*(r.words for r in heads)),
+            frozenset().union(*(r.near for r in heads)),
+            frozenset().union(*(r.entities for r in heads)),
+        )
+        return entry.unions
+
+    def _bound(
+        self,
+        report: Report,
+        others: list[tuple[Report, int, bool]],
+        a_words_total: float,
+        a_near_total: float,
+        a_names_total: float,
+    ) -> float:
+        """The most `others` could add to an entry's score: each one's every score's part but
+        the wording (a letter-level comparison, the dearest), with the wording at its most
+        (100), the weight of a union taken as the weights of both sets less their shared
+        ones' (the same sum, but for rounding, which _ROUNDING covers)."""
+        method, corpus = self.method, self.corpus
+        words_weight = corpus._weights[id(corpus.word_df)].__getitem__
+        names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
+        words_totals, names_totals = corpus.totals
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_rest, w_same_day = method.wording, method.same_day
+        w_gap = method.disagreement_penalty
+        total = 0.0
+        for other, gap, same_day in others:
             b_words = other.words
             b_words_total = words_totals.get(b_words)
             if b_words_total is None:
@@ -774,43 +880,12 @@ class StoryGrouping:
                     b_near_total = words_totals[b_near] = sum(map(words_weight, b_near))
                 weight = sum(map(words_weight, shared))
                 near += weight / (b_near_total + a_words_total - weight)
-            same_day = day and other.precision == "day" and report.date == other.date
             most = w_words * words + w_near * near + w_names * names + w_rest - w_gap * gap
             if same_day:
                 most += w_same_day
-            if most < 0.0:
-                most = 0.0
-            entry = entry_of[other.id]
-            if entry in parts:
-                parts[entry].append(other)
-                bounds[entry] += most
-            else:
-                parts[entry] = [other]
-                bounds[entry] = most
-        # Then the entries from the highest bound down, each scored exactly (as
-        # `Corpus.similarity` scores) until no other could reach the best score found.
-        ranked = sorted(
-            ((most / len(entry.heads) + _ROUNDING, entry) for entry, most in bounds.items()),
-            key=lambda item: -item[0],
-        )
-        best, best_score = None, method.threshold
-        for most, entry in ranked:
-            if most < best_score:
-                break  # nor can any entry after it
-            scores = []
-            for other in parts[entry]:
-                score = corpus.similarity(report, other, method)
-                if score:
-                    position = next(n for n, r in enumerate(entry.heads) if r is other)
-                    scores.append((position, score))
-            # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
-            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
-            # As cluster_join chooses: the highest score, the first entry in order on a tie.
-            if score >= best_score and (
-                best is None or score > best_score or entry.order < best.order
-            ):
-                best, best_score = entry, score
-        return best
+            if most > 0.0:
+                total += most
+        return total
 
     def place(self, events: list[Event], *, published: dt.date) -> dict[int, _Entry]:
         """Place one new article's reports (unsaved events with their `entity_ids`), as
@@ -855,6 +930,7 @@ class StoryGrouping:
             entry.new.append(report)
             if len(entry.heads) < LINKAGE_REPORTS:
                 entry.heads.append(report)
+                entry.unions = None
                 self._index(report, entry)  # the article's next reports may be compared with it
             placed[n] = entry
         # Between articles, an entry's reports are in timeline order: its first ones stand for
@@ -869,7 +945,7 @@ class StoryGrouping:
             for report in heads:
                 if report.id not in self.entry_of:
                     self._index(report, entry)
-            entry.heads, entry.new = heads, None
+            entry.heads, entry.new, entry.unions = heads, None, None
             entry.order = (0, self.keys[heads[0].id])
         return placed
 
