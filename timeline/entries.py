@@ -10,10 +10,12 @@ import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from rapidfuzz.fuzz import token_set_ratio
 
 from timeline.bulk_sql import update_rows
 from timeline.extraction.grouping import (
@@ -473,6 +475,9 @@ _SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
 # An entry's most possible score is raised by this much so that floating-point rounding (its
 # parts summed in another order than the score's) can never leave out the best entry.
 _ROUNDING = 1e-9
+# How close an entry's most possible score is, in StoryGrouping._join.
+_ROUGH, _CLOSE, _WORDED = 0, 1, 2
+_GAP, _SAME_DAY = itemgetter(1), itemgetter(2)  # of a report compared, in StoryGrouping._join
 
 
 def _month(day: dt.date) -> int:
@@ -754,7 +759,7 @@ class StoryGrouping:
         # adds at most that, the one with the smallest gap and any of the same day counted
         # for all. `_bound` then works out a closer most, report by report, but only for the
         # entries whose rough most can still beat the best score found.
-        queue: list[tuple[float, int, bool, _Entry]] = []
+        queue: list[tuple[float, int, int, _Entry]] = []
         for n, (entry, others) in enumerate(parts.items()):
             words_union, near_union, names_union = entry.unions or self._unions(entry)
             words = near = names = 0.0
@@ -776,26 +781,40 @@ class StoryGrouping:
             else:
                 names = words  # both unnamed: the words' share; else none
             most = w_words * words + w_near * near + w_names * names + w_rest
-            most -= w_gap * min(gap for _, gap, _ in others)
-            if any(same_day for _, _, same_day in others):
+            most -= w_gap * min(map(_GAP, others))
+            if any(map(_SAME_DAY, others)):
                 most += w_same_day
             if most < 0.0:
                 most = 0.0
             rough = most * len(others) / len(entry.heads) + _ROUNDING
-            queue.append((-rough, n, False, entry))
-        # Then, highest most first, the rough ones made close, the close ones scored exactly
-        # (as `Corpus.similarity` scores), until no entry could reach the best score found:
-        # the entries scored exactly, and their order, are those of ranking every entry by
-        # its close most.
+            queue.append((-rough, n, _ROUGH, entry))
+        # Then, highest most first, the rough ones made close (`_bound`), the close ones made
+        # closer with their wording (the letter-level comparison `Corpus.similarity` makes),
+        # and those scored exactly (as `Corpus.similarity` scores), until no entry could reach
+        # the best score found. Every entry scored exactly could have been the best: the
+        # entry chosen is the one ranking every entry by its close most and scoring it would.
         heapq.heapify(queue)
         best, best_score = None, method.threshold
+        w_wording = method.wording / 100
+        rests: dict[_Entry, list[float]] = {}
         while queue:
-            most, n, close, entry = heapq.heappop(queue)
+            most, n, level, entry = heapq.heappop(queue)
             if -most < best_score:
                 break  # nor can any entry after it
-            if not close:
-                most = self._bound(report, parts[entry], a_words_total, a_near_total, a_names_total)
-                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, True, entry))
+            if level == _ROUGH:
+                rest = rests[entry] = self._bound(
+                    report, parts[entry], a_words_total, a_near_total, a_names_total
+                )
+                most = sum(r + w_rest for r in rest if r + w_rest > 0.0)
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _CLOSE, entry))
+                continue
+            if level == _CLOSE:
+                most, joined = 0.0, report.joined
+                for (other, _, _), rest in zip(parts[entry], rests[entry], strict=True):
+                    rest += w_wording * token_set_ratio(joined, other.joined)
+                    if rest > 0.0:
+                        most += rest
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _WORDED, entry))
                 continue
             scores = []
             for other, _, _ in parts[entry]:
@@ -829,20 +848,20 @@ class StoryGrouping:
         a_words_total: float,
         a_near_total: float,
         a_names_total: float,
-    ) -> float:
-        """The most `others` could add to an entry's score: each one's every score's part but
-        the wording (a letter-level comparison, the dearest), with the wording at its most
-        (100), the weight of a union taken as the weights of both sets less their shared
-        ones' (the same sum, but for rounding, which _ROUNDING covers)."""
+    ) -> list[float]:
+        """The most each of `others` could score but for the wording (a letter-level
+        comparison, the dearest): every other part of the score, the weight of a union taken
+        as the weights of both sets less their shared ones' (the same sum, but for rounding,
+        which _ROUNDING covers)."""
         method, corpus = self.method, self.corpus
         words_weight = corpus._weights[id(corpus.word_df)].__getitem__
         names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
         words_totals, names_totals = corpus.totals
         a_words, a_near, a_names = report.words, report.near, report.entities
         w_words, w_near, w_names = method.words, method.near / 2, method.entities
-        w_rest, w_same_day = method.wording, method.same_day
+        w_same_day = method.same_day
         w_gap = method.disagreement_penalty
-        total = 0.0
+        rests = []
         for other, gap, same_day in others:
             b_words = other.words
             b_words_total = words_totals.get(b_words)
@@ -880,12 +899,11 @@ class StoryGrouping:
                     b_near_total = words_totals[b_near] = sum(map(words_weight, b_near))
                 weight = sum(map(words_weight, shared))
                 near += weight / (b_near_total + a_words_total - weight)
-            most = w_words * words + w_near * near + w_names * names + w_rest - w_gap * gap
+            rest = w_words * words + w_near * near + w_names * names - w_gap * gap
             if same_day:
-                most += w_same_day
-            if most > 0.0:
-                total += most
-        return total
+                rest += w_same_day
+            rests.append(rest)
+        return rests
 
     def place(self, events: list[Event], *, published: dt.date) -> dict[int, _Entry]:
         """Place one new article's reports (unsaved events with their `entity_ids`), as
@@ -942,10 +960,11 @@ class StoryGrouping:
             for report in entry.heads:
                 if id(report) not in kept:
                     self._unindex(report)
+                    entry.unions = None
             for report in heads:
                 if report.id not in self.entry_of:
                     self._index(report, entry)
-            entry.heads, entry.new, entry.unions = heads, None, None
+            entry.heads, entry.new = heads, None
             entry.order = (0, self.keys[heads[0].id])
         return placed
 
