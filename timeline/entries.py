@@ -476,7 +476,7 @@ _SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
 # parts summed in another order than the score's) can never leave out the best entry.
 _ROUNDING = 1e-9
 # How close an entry's most possible score is, in StoryGrouping._join.
-_ROUGH, _CLOSE, _WORDED = 0, 1, 2
+_ROUGH, _WORDED, _CLOSE = 0, 1, 2
 _GAP, _SAME_DAY = itemgetter(1), itemgetter(2)  # of a report compared, in StoryGrouping._join
 
 
@@ -757,9 +757,9 @@ class StoryGrouping:
         # weight of both) is at most its shared weight with all of the entry's reports' over
         # its own weight; the wording is taken at its most (100). Each report that can score
         # adds at most that, the one with the smallest gap and any of the same day counted
-        # for all. `_bound` then works out a closer most, report by report, but only for the
-        # entries whose rough most can still beat the best score found.
+        # for all.
         queue: list[tuple[float, int, int, _Entry]] = []
+        alike: dict[_Entry, float] = {}  # an entry's rough most of the words and names parts
         for n, (entry, others) in enumerate(parts.items()):
             words_union, near_union, names_union = entry.unions or self._unions(entry)
             words = near = names = 0.0
@@ -780,41 +780,51 @@ class StoryGrouping:
                     names = sum(map(names_weight, shared)) / a_names_total
             else:
                 names = words  # both unnamed: the words' share; else none
-            most = w_words * words + w_near * near + w_names * names + w_rest
-            most -= w_gap * min(map(_GAP, others))
+            most = alike[entry] = w_words * words + w_near * near + w_names * names
+            most += w_rest - w_gap * min(map(_GAP, others))
             if any(map(_SAME_DAY, others)):
                 most += w_same_day
             if most < 0.0:
                 most = 0.0
             rough = most * len(others) / len(entry.heads) + _ROUNDING
             queue.append((-rough, n, _ROUGH, entry))
-        # Then, highest most first, the rough ones made close (`_bound`), the close ones made
-        # closer with their wording (the letter-level comparison `Corpus.similarity` makes),
-        # and those scored exactly (as `Corpus.similarity` scores), until no entry could reach
-        # the best score found. Every entry scored exactly could have been the best: the
-        # entry chosen is the one ranking every entry by its close most and scoring it would.
+        # Then, highest most first, the rough ones made closer with each report's wording
+        # (the letter-level comparison `Corpus.similarity` makes), those made close report by
+        # report (`_bound`), and the close ones scored exactly (as `Corpus.similarity`
+        # scores), until no entry could reach the best score found. Every entry scored
+        # exactly could have been the best, so the entry chosen is the one that ranking every
+        # entry by its close most and scoring them in turn would choose.
         heapq.heapify(queue)
         best, best_score = None, method.threshold
         w_wording = method.wording / 100
-        rests: dict[_Entry, list[float]] = {}
+        wordings: dict[_Entry, list[float]] = {}
         while queue:
             most, n, level, entry = heapq.heappop(queue)
             if -most < best_score:
                 break  # nor can any entry after it
             if level == _ROUGH:
-                rest = rests[entry] = self._bound(
-                    report, parts[entry], a_words_total, a_near_total, a_names_total
-                )
-                most = sum(r + w_rest for r in rest if r + w_rest > 0.0)
-                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _CLOSE, entry))
-                continue
-            if level == _CLOSE:
-                most, joined = 0.0, report.joined
-                for (other, _, _), rest in zip(parts[entry], rests[entry], strict=True):
-                    rest += w_wording * token_set_ratio(joined, other.joined)
+                # The wording of each report, the rough rest of its score.
+                most, joined, rough = 0.0, report.joined, alike[entry]
+                wording = wordings[entry] = []
+                for other, gap, same_day in parts[entry]:
+                    wording.append(w_wording * token_set_ratio(joined, other.joined))
+                    rest = rough + wording[-1] - w_gap * gap
+                    if same_day:
+                        rest += w_same_day
                     if rest > 0.0:
                         most += rest
                 heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _WORDED, entry))
+                continue
+            if level == _WORDED:
+                # The rest made close, report by report.
+                rests = self._bound(
+                    report, parts[entry], a_words_total, a_near_total, a_names_total
+                )
+                most = 0.0
+                for rest, wording in zip(rests, wordings[entry], strict=True):
+                    if rest + wording > 0.0:
+                        most += rest + wording
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _CLOSE, entry))
                 continue
             scores = []
             for other, _, _ in parts[entry]:
