@@ -282,10 +282,18 @@ def test_an_editors_split_survives_bulk_ingestion(ingest, story):
 
 
 def _grouping_state(grouping: entries.StoryGrouping):
-    """What placing the next reports depends on, whatever the reports' ids in memory."""
+    """What placing the next reports depends on, whatever the reports' ids in memory (an
+    entry's words, as remembered from the last time they were asked for, included)."""
     return (
         sorted(
-            (e.key, e.size, tuple(r.sentence for r in e.heads), e.order[0], e.order[1][:3])
+            (
+                e.key,
+                e.size,
+                tuple(r.sentence for r in e.heads),
+                e.order[0],
+                e.order[1][:3],
+                tuple(tuple(sorted(union)) for union in e.unions or grouping._unions(e)),
+            )
             for e in grouping.entries
         ),
         dict(grouping.corpus.word_df),

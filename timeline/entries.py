@@ -7,12 +7,15 @@ extraction. The similarity itself is pure Python in `timeline.extraction.groupin
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from rapidfuzz.fuzz import token_set_ratio
 
 from timeline.bulk_sql import update_rows
 from timeline.extraction.grouping import (
@@ -472,6 +475,9 @@ _SHORT_DAYS = 7  # periods up to a week are indexed by day, longer ones by month
 # An entry's most possible score is raised by this much so that floating-point rounding (its
 # parts summed in another order than the score's) can never leave out the best entry.
 _ROUNDING = 1e-9
+# How close an entry's most possible score is, in StoryGrouping._join.
+_ROUGH, _WORDED, _CLOSE = 0, 1, 2
+_GAP, _SAME_DAY = itemgetter(1), itemgetter(2)  # of a report compared, in StoryGrouping._join
 
 
 def _month(day: dt.date) -> int:
@@ -490,6 +496,8 @@ class _Entry:
     key: int | None = None  # the EventGroup's id; None until a new entry is stored
     first: Event | None = None  # the new event that started a new entry
     new: list[Report] | None = None  # reports the current article added
+    # The words, words near the date and names of `heads`, together; None when heads change.
+    unions: tuple[frozenset, frozenset, frozenset] | None = None
 
 
 class _Weights(dict):
@@ -609,6 +617,7 @@ class StoryGrouping:
             entry.size += 1
             if len(entry.heads) < LINKAGE_REPORTS:
                 entry.heads.append(report)
+                entry.unions = None
                 self._index(report, entry)
         self.corpus = _RememberingCorpus(reports)
         self.size = len(reports)
@@ -709,22 +718,12 @@ class StoryGrouping:
         method, corpus = self.method, self.corpus
         words_weight = corpus._weights[id(corpus.word_df)].__getitem__
         names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
-        words_totals, names_totals = corpus.totals
         sentence, (start, end) = report.sentence, report.period
         day = report.precision == "day"
-        a_words, a_near, a_names = report.words, report.near, report.entities
-        a_words_total = sum(map(words_weight, a_words))
-        a_near_total = sum(map(words_weight, a_near))
-        a_names_total = sum(map(names_weight, a_names))
-        # First the most each entry could score: every score's parts but the wording (a
-        # letter-level comparison, the dearest) taken at its most (100), the weight of a union
-        # taken as the weights of both sets less their shared ones' (the same sum, but for
-        # rounding, which _ROUNDING covers).
-        w_words, w_near, w_names = method.words, method.near / 2, method.entities
-        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
-        w_gap, entry_of = method.disagreement_penalty, self.entry_of
-        parts: dict[_Entry, list[Report]] = {}
-        bounds: dict[_Entry, float] = {}
+        tolerance, entry_of = method.tolerance_days, self.entry_of
+        # The reports that can score (as `Corpus.similarity` gates them), by entry, each with
+        # its gap in days and whether it is of the same day.
+        parts: dict[_Entry, list[tuple[Report, int, bool]]] = {}
         for other in self._near(report):
             if sentence is not None and sentence == other.sentence:
                 continue
@@ -736,8 +735,144 @@ class StoryGrouping:
                 if b_end < start
                 else 0
             )
-            if gap > method.tolerance_days or (gap and not day and other.precision != "day"):
+            if gap > tolerance or (gap and not day and other.precision != "day"):
                 continue
+            same_day = day and other.precision == "day" and report.date == other.date
+            entry = entry_of[other.id]
+            if entry in parts:
+                parts[entry].append((other, gap, same_day))
+            else:
+                parts[entry] = [(other, gap, same_day)]
+        if not parts:
+            return None
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        a_words_total = sum(map(words_weight, a_words))
+        a_near_total = sum(map(words_weight, a_near))
+        a_names_total = sum(map(names_weight, a_names))
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_rest, w_same_day = method.wording, method.same_day  # the wording at its most
+        w_gap = method.disagreement_penalty
+        # First a rough most for each entry, from the words and names of all its first
+        # reports at once: a set's weighted overlap with another (shared weight over the
+        # weight of both) is at most its shared weight with all of the entry's reports' over
+        # its own weight; the wording is taken at its most (100). Each report that can score
+        # adds at most that, the one with the smallest gap and any of the same day counted
+        # for all.
+        queue: list[tuple[float, int, int, _Entry]] = []
+        alike: dict[_Entry, float] = {}  # an entry's rough most of the words and names parts
+        for n, (entry, others) in enumerate(parts.items()):
+            words_union, near_union, names_union = entry.unions or self._unions(entry)
+            words = near = names = 0.0
+            if a_words:
+                shared = a_words & words_union
+                if shared:
+                    words = sum(map(words_weight, shared)) / a_words_total
+                shared = a_words & near_union
+                if shared:
+                    near = sum(map(words_weight, shared)) / a_words_total
+            if a_near:
+                shared = a_near & words_union
+                if shared:
+                    near += sum(map(words_weight, shared)) / a_near_total
+            if a_names:
+                shared = a_names & names_union
+                if shared:
+                    names = sum(map(names_weight, shared)) / a_names_total
+            else:
+                names = words  # both unnamed: the words' share; else none
+            most = alike[entry] = w_words * words + w_near * near + w_names * names
+            most += w_rest - w_gap * min(map(_GAP, others))
+            if any(map(_SAME_DAY, others)):
+                most += w_same_day
+            if most < 0.0:
+                most = 0.0
+            rough = most * len(others) / len(entry.heads) + _ROUNDING
+            queue.append((-rough, n, _ROUGH, entry))
+        # Then, highest most first, the rough ones made closer with each report's wording
+        # (the letter-level comparison `Corpus.similarity` makes), those made close report by
+        # report (`_bound`), and the close ones scored exactly (as `Corpus.similarity`
+        # scores), until no entry could reach the best score found. Every entry scored
+        # exactly could have been the best, so the entry chosen is the one that ranking every
+        # entry by its close most and scoring them in turn would choose.
+        heapq.heapify(queue)
+        best, best_score = None, method.threshold
+        w_wording = method.wording / 100
+        wordings: dict[_Entry, list[float]] = {}
+        while queue:
+            most, n, level, entry = heapq.heappop(queue)
+            if -most < best_score:
+                break  # nor can any entry after it
+            if level == _ROUGH:
+                # The wording of each report, the rough rest of its score.
+                most, joined, rough = 0.0, report.joined, alike[entry]
+                wording = wordings[entry] = []
+                for other, gap, same_day in parts[entry]:
+                    wording.append(w_wording * token_set_ratio(joined, other.joined))
+                    rest = rough + wording[-1] - w_gap * gap
+                    if same_day:
+                        rest += w_same_day
+                    if rest > 0.0:
+                        most += rest
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _WORDED, entry))
+                continue
+            if level == _WORDED:
+                # The rest made close, report by report.
+                rests = self._bound(
+                    report, parts[entry], a_words_total, a_near_total, a_names_total
+                )
+                most = 0.0
+                for rest, wording in zip(rests, wordings[entry], strict=True):
+                    if rest + wording > 0.0:
+                        most += rest + wording
+                heapq.heappush(queue, (-(most / len(entry.heads) + _ROUNDING), n, _CLOSE, entry))
+                continue
+            scores = []
+            for other, _, _ in parts[entry]:
+                score = corpus.similarity(report, other, method)
+                if score:
+                    position = next(n for n, r in enumerate(entry.heads) if r is other)
+                    scores.append((position, score))
+            # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
+            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
+            # As cluster_join chooses: the highest score, the first entry in order on a tie.
+            if score >= best_score and (
+                best is None or score > best_score or entry.order < best.order
+            ):
+                best, best_score = entry, score
+        return best
+
+    def _unions(self, entry: _Entry) -> tuple[frozenset, frozenset, frozenset]:
+        """The words, words near the date, and names of an entry's first reports, together."""
+        heads = entry.heads
+        entry.unions = (
+            frozenset().union(*(r.words for r in heads)),
+            frozenset().union(*(r.near for r in heads)),
+            frozenset().union(*(r.entities for r in heads)),
+        )
+        return entry.unions
+
+    def _bound(
+        self,
+        report: Report,
+        others: list[tuple[Report, int, bool]],
+        a_words_total: float,
+        a_near_total: float,
+        a_names_total: float,
+    ) -> list[float]:
+        """The most each of `others` could score but for the wording (a letter-level
+        comparison, the dearest): every other part of the score, the weight of a union taken
+        as the weights of both sets less their shared ones' (the same sum, but for rounding,
+        which _ROUNDING covers)."""
+        method, corpus = self.method, self.corpus
+        words_weight = corpus._weights[id(corpus.word_df)].__getitem__
+        names_weight = corpus._weights[id(corpus.entity_df)].__getitem__
+        words_totals, names_totals = corpus.totals
+        a_words, a_near, a_names = report.words, report.near, report.entities
+        w_words, w_near, w_names = method.words, method.near / 2, method.entities
+        w_same_day = method.same_day
+        w_gap = method.disagreement_penalty
+        rests = []
+        for other, gap, same_day in others:
             b_words = other.words
             b_words_total = words_totals.get(b_words)
             if b_words_total is None:
@@ -774,43 +909,11 @@ class StoryGrouping:
                     b_near_total = words_totals[b_near] = sum(map(words_weight, b_near))
                 weight = sum(map(words_weight, shared))
                 near += weight / (b_near_total + a_words_total - weight)
-            same_day = day and other.precision == "day" and report.date == other.date
-            most = w_words * words + w_near * near + w_names * names + w_rest - w_gap * gap
+            rest = w_words * words + w_near * near + w_names * names - w_gap * gap
             if same_day:
-                most += w_same_day
-            if most < 0.0:
-                most = 0.0
-            entry = entry_of[other.id]
-            if entry in parts:
-                parts[entry].append(other)
-                bounds[entry] += most
-            else:
-                parts[entry] = [other]
-                bounds[entry] = most
-        # Then the entries from the highest bound down, each scored exactly (as
-        # `Corpus.similarity` scores) until no other could reach the best score found.
-        ranked = sorted(
-            ((most / len(entry.heads) + _ROUNDING, entry) for entry, most in bounds.items()),
-            key=lambda item: -item[0],
-        )
-        best, best_score = None, method.threshold
-        for most, entry in ranked:
-            if most < best_score:
-                break  # nor can any entry after it
-            scores = []
-            for other in parts[entry]:
-                score = corpus.similarity(report, other, method)
-                if score:
-                    position = next(n for n, r in enumerate(entry.heads) if r is other)
-                    scores.append((position, score))
-            # Summed in the entry's order, as cluster_join sums (its zeros change nothing).
-            score = sum(score for _, score in sorted(scores)) / len(entry.heads)
-            # As cluster_join chooses: the highest score, the first entry in order on a tie.
-            if score >= best_score and (
-                best is None or score > best_score or entry.order < best.order
-            ):
-                best, best_score = entry, score
-        return best
+                rest += w_same_day
+            rests.append(rest)
+        return rests
 
     def place(self, events: list[Event], *, published: dt.date) -> dict[int, _Entry]:
         """Place one new article's reports (unsaved events with their `entity_ids`), as
@@ -855,6 +958,7 @@ class StoryGrouping:
             entry.new.append(report)
             if len(entry.heads) < LINKAGE_REPORTS:
                 entry.heads.append(report)
+                entry.unions = None
                 self._index(report, entry)  # the article's next reports may be compared with it
             placed[n] = entry
         # Between articles, an entry's reports are in timeline order: its first ones stand for
@@ -866,6 +970,7 @@ class StoryGrouping:
             for report in entry.heads:
                 if id(report) not in kept:
                     self._unindex(report)
+                    entry.unions = None
             for report in heads:
                 if report.id not in self.entry_of:
                     self._index(report, entry)
