@@ -16,6 +16,12 @@ REFLOATING = (
 )
 
 
+# One grounding told three ways: an entry of three reports, two of them on another date.
+AGROUND_TUESDAY = "The container ship Ever Given ran aground in the Suez Canal on Tuesday."
+AGROUND_23_MARCH = "On 23 March the Ever Given ran aground in the Suez Canal, blocking it."
+AGROUND_24_MARCH = "The Ever Given ran aground in the Suez Canal on 24 March, officials insisted."
+
+
 def ingest_both(ingest) -> None:
     ingest(
         GROUNDING, published=dt.date(2021, 3, 25), title="Ship blocks canal", source="Meridian Wire"

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from tests.stories import AGROUND_23_MARCH, AGROUND_24_MARCH, AGROUND_TUESDAY
 from timeline import entries, selectors, services
 from timeline.models import Article, Entity, Event, EventGroup, Story
 from timeline.selectors import Cursor, TimelineFilters
@@ -19,9 +20,6 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 
-AGROUND_TUESDAY = "The container ship Ever Given ran aground in the Suez Canal on Tuesday."
-AGROUND_23_MARCH = "On 23 March the Ever Given ran aground in the Suez Canal, blocking it."
-AGROUND_24_MARCH = "The Ever Given ran aground in the Suez Canal on 24 March, officials insisted."
 TUGBOATS = "Tugboats from Port Said reached the ship on 24 March 2021."
 DREDGERS = "Dredgers from Ismailia worked at the bow on 25 March 2021."
 REFLOATED = "Salvage crews refloated the Ever Given on 29 March 2021 after six days."
@@ -193,7 +191,7 @@ def events_html(story: Story, *, embed: bool, after: Cursor | None, limit: int) 
     """The page's events as the view draws them: entries alone, each drawn or taken from the
     cache."""
     page = selectors.story_timeline_page(
-        story=story, filters=TimelineFilters(), after=after, limit=limit, with_reports=False
+        story=story, filters=TimelineFilters(), after=after, limit=limit
     )
     shown = [entry for group in page.groups for entry in group.events]
     selectors.story_entries_drawn(story=story, entries=shown, embed=embed)

@@ -6,14 +6,12 @@ import datetime as dt
 
 import pytest
 
+from tests.stories import AGROUND_23_MARCH, AGROUND_24_MARCH, AGROUND_TUESDAY
 from timeline import services
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
-AGROUND_TUESDAY = "The container ship Ever Given ran aground in the Suez Canal on Tuesday."
-AGROUND_23_MARCH = "On 23 March the Ever Given ran aground in the Suez Canal, blocking it."
-AGROUND_24_MARCH = "The Ever Given ran aground in the Suez Canal on 24 March, officials insisted."
 REFLOATED = "Salvage crews refloated the Ever Given on Monday after six days."
 
 

@@ -65,8 +65,9 @@ _NO_NUMBER = Cast(Value(None), IntegerField())
 FACETS, DAYS, STEP = "facets-2", "days-2", "step-1"
 
 
-def cache_key(story_id: int, born: float, revision: int, name: str, detail: str = "") -> str:
-    """A key for one of a story's cached reads, valid for this revision of the story only.
+def cache_key(story_id: int, born: float, revision: int | str, name: str, detail: str = "") -> str:
+    """A key for one of a story's cached reads, valid for this revision of the story only
+    (`revision` "content": for a drawing keyed by all it shows, valid across revisions).
 
     `born`, the story's creation time, tells a story from a later one that reuses its id
     (SQLite reuses the highest id after a delete), so a rebuilt story never meets its
@@ -89,8 +90,7 @@ def story_names_key(story: Story, name: str, detail: str = "") -> str:
 def story_content_key(story: Story, name: str, detail: str) -> str:
     """A key for a drawing of a story made from `detail` alone (all it shows): valid across
     revisions, since any change to what it shows changes `detail`."""
-    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
-    return f"timeline:{story.pk}:{_born(story.created_at):.6f}:content:{name}:{digest}"
+    return cache_key(story.pk, _born(story.created_at), "content", name, detail)
 
 
 def _born(created_at: dt.datetime | None) -> float:

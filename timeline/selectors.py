@@ -395,14 +395,12 @@ def story_timeline_page(
     filters: TimelineFilters,
     after: Cursor | None,
     limit: int,
-    with_reports: bool = True,
 ) -> TimelinePage:
     """One page of timeline entries grouped by month, and the cursor of the next page if any.
 
     An entry is one happening; it matches the filters when any of its reports does, and then
-    shows all of its reports as evidence: each entry carries `reports` (see `entries_reports`)
-    unless `with_reports` is false, for `story_entries_drawn`, which reads the reports of the
-    entries it has to draw only.
+    shows all of its reports as evidence. The entries come without their reports:
+    `story_entries_drawn` reads them (`entries_reports`) only for the entries it has to draw.
     """
     matching = None
     if filters != TimelineFilters():
@@ -414,9 +412,6 @@ def story_timeline_page(
             Q(date__gte=after.date),
             Q(date__gt=after.date) | Q(date=after.date, id__gt=after.id),
         )
-    if with_reports:
-        reports = Prefetch("events", queryset=_shown_reports(), to_attr="reports")
-        entries = entries.prefetch_related(reports)
     rows = list(entries[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
@@ -443,8 +438,8 @@ def _shown_reports() -> QuerySet[Event]:
 
 
 def entries_reports(entries: list[EventGroup]) -> None:
-    """Give each entry its `reports`, as story_timeline_page does (two queries: the reports
-    with their articles and sources, then their entities)."""
+    """Give each entry its `reports`, the visible ones as the entry shows them (two queries:
+    the reports with their articles and sources, then their entities)."""
     by_entry: dict[int, list[Event]] = {entry.pk: [] for entry in entries}
     for report in _shown_reports().filter(group_id__in=list(by_entry)):
         by_entry[report.group_id].append(report)

@@ -58,7 +58,6 @@ def story_timeline(request: HttpRequest, slug: str) -> HttpResponse:
             filters=filters(),
             after=after,
             limit=settings.TIMELINE_PAGE_SIZE,
-            with_reports=False,
         )
         # Each entry is drawn once per version of it and kept: after a write, only the
         # entries it changed are drawn again (and only their reports read).
