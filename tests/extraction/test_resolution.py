@@ -1,5 +1,6 @@
 """Table-driven resolution: sentence + publication date -> date and precision."""
 
+import dataclasses
 import datetime
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from timeline.extraction import Precision, extract, resolution
 from timeline.extraction.periods import parse_absolute
 from timeline.extraction.recognition import find_mentions
-from timeline.extraction.resolution import ANCHOR_FREE_KINDS, Context, resolve
+from timeline.extraction.resolution import ANCHOR_FREE_KINDS, TENSE_FREE_KINDS, Context, resolve
 from timeline.extraction.tense import Tense, clause_tense
 from timeline.extraction.vocabulary import MONTH_NAMES
 
@@ -481,6 +482,56 @@ def test_anchor_free_kinds_never_read_the_anchors(tense):
     for mention in mentions:
         if mention.kind in ANCHOR_FREE_KINDS:
             assert resolve(mention, plain) == resolve(mention, anchored), mention
+
+
+# One expression of every kind whose resolution never reads the tense.
+TENSE_FREE_TEXT = (
+    "On 2022-03-09 and 3/9/2022, between 2019 and 2021, in March 2021, in 2009, in the 1990s, "
+    "two days ago, the next day, for two years, every week, in recent months, for some time, "
+    "by year-end, in the 20th century, for the fiscal year, in the year-ago quarter, later that "
+    "day, in the first half of 2009."
+)
+
+
+def _without_explanation(resolution):
+    if resolution is None or resolution.resolved is None:
+        return resolution
+    return dataclasses.replace(
+        resolution, resolved=dataclasses.replace(resolution.resolved, explanation="")
+    )
+
+
+def test_tense_free_kinds_resolve_alike_in_every_tense():
+    mentions = find_mentions(TENSE_FREE_TEXT)
+    assert {m.kind for m in mentions} >= TENSE_FREE_KINDS
+    anchors = {
+        "anchor": datetime.date(2022, 3, 1),
+        "period_anchor": datetime.date(2022, 3, 1),
+        "quarter_anchor": datetime.date(2022, 1, 1),
+    }
+    for mention in mentions:
+        if mention.kind not in TENSE_FREE_KINDS:
+            continue
+        results = {
+            tense: _without_explanation(resolve(mention, Context(WED, tense=tense, **anchors)))
+            for tense in Tense
+        }
+        assert len(set(map(repr, results.values()))) == 1, (mention, results)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "says_tense"),
+    [
+        ("The talks were held on 9 March 2022.", "9 March 2022", False),
+        ("The talks were held in 2009.", "2009", False),
+        ("The talks were held on Sunday.", "Sunday", True),
+        ("The talks were held in June.", "June", True),
+    ],
+)
+def test_an_explanation_names_the_tense_only_where_it_chose_the_date(text, expression, says_tense):
+    [event] = extract(text, published=WED).events
+    assert event.timex.text == expression
+    assert ("past tense" in event.explanation) is says_tense, event.explanation
 
 
 @pytest.mark.parametrize("year", [None, 1500, 1899, 1996, 2000, 2024, 2099])

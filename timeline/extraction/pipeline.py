@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from .events import make_event
 from .languages import base_language, language
 from .recognition import Mention, find_mentions, next_word, previous_word
-from .resolution import ANCHOR_FREE_KINDS, NEXT_WORDS, Context, Resolution, resolve
+from .resolution import (
+    ANCHOR_FREE_KINDS,
+    NEXT_WORDS,
+    TENSE_FREE_KINDS,
+    Context,
+    Resolution,
+    resolve,
+)
 from .sentences import SentenceFinder, split_sentences
 from .tense import SentenceTenses, Tense
 from .types import Event, ExtractionResult, Precision, Sentence, Timex
@@ -98,14 +105,15 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         # Expressions come in order: most share the previous one's sentence.
         if sentence is None or not (sentence.start <= mention.start < sentence.end):
             sentence = sentence_at(mention.start)
-            if sentence is not None:
+            tenses_of = None  # the sentence's tense markers, once an expression needs them
+        tense = Tense.UNKNOWN
+        if sentence is not None and mention.kind not in TENSE_FREE_KINDS:
+            if tenses_of is None:
                 tenses_of = tenses.get(sentence.text)
                 if tenses_of is None:
                     if len(tenses) >= _MEMO_LIMIT:
                         tenses.clear()
                     tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
-        tense = Tense.UNKNOWN
-        if sentence is not None and tenses_of is not None:
             offset = mention.start - sentence.start
             tense = tenses_of.tense_at(offset, offset + len(mention.text))
         anchors = (anchor, period_anchor, quarter_anchor)

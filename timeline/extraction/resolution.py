@@ -203,9 +203,10 @@ def _resolve_numeric(mention: Mention, context: Context) -> Resolution | None:
 
 
 def _absolute(mention: Mention, context: Context, date: datetime.date, how: str) -> Resolution:
+    # A date written in full is that date in any clause: its explanation leaves the tense out.
     return _dated(
         mention,
-        context,
+        replace(context, tense=Tense.UNKNOWN),
         value=date.isoformat(),
         date=date,
         precision=Precision.DAY,
@@ -1169,6 +1170,14 @@ ANCHOR_FREE_KINDS = frozenset(
     """iso numeric day-month month-day day-range month-range year-range month-year month year
     decade half season in-offset duration set vague holiday century year-end vague-period
     deictic week-of vague-length""".split()
+)
+
+# The kinds whose resolution never reads the tense: an explicit date is the same date in any
+# clause. The pipeline does not work out the tense for them, and their explanation leaves it
+# out (it played no part). A test checks they resolve alike in every tense.
+TENSE_FREE_KINDS = frozenset(
+    """iso numeric year-range month-year year decade offset anchored duration set vague-period
+    vague-length year-end century fiscal-year fiscal-period anaphoric half""".split()
 )
 
 _RESOLVERS: dict[str, Callable[[Mention, Context], Resolution | None]] = {
