@@ -54,6 +54,15 @@ def test_it_never_raises_on_odd_text():
         ("Talks between Sergei Lavrov and Dmytro Kuleba began.", "Dmytro Kuleba", "person"),
         ("Lavrov met officials from Egypt and Turkey.", "Turkey", "place"),
         ("Traders in the UK worried.", "UK", "place"),
+        (
+            "The shipping publication Lloyd's List put the cost at $9.6bn.",
+            "Lloyd's List",
+            "organisation",
+        ),
+        ("Moody's Investors Service cut the rating.", "Moody's Investors Service", "organisation"),
+        ("Egypt's Suez Canal Authority said so.", "Suez Canal Authority", "organisation"),
+        ("Egypt's Suez Canal Authority said so.", "Egypt", "place"),
+        ("Russia's Gazprom cut supplies.", "Russia", "place"),
     ],
 )
 def test_it_guesses_the_kind_of_a_name_from_its_surroundings(sentence, name, kind):

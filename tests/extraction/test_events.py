@@ -42,6 +42,47 @@ def test_a_time_of_day_gives_a_day_precision_event():
     assert (event.iso_date, event.precision, event.timex.type) == ("2022-03-09", "day", "TIME")
 
 
+@pytest.mark.parametrize(
+    ("text", "timexes", "events"),
+    [
+        (
+            "Officials met on Sunday. The talks will resume at 10 a.m. on Monday.",
+            [("Sunday", "2022-03-06"), ("10 a.m.", "2022-03-14T10:00"), ("Monday", "2022-03-14")],
+            [("2022-03-06", "Sunday"), ("2022-03-14", "Monday")],
+        ),
+        (
+            "The ship was refloated at 4:30 p.m. local time on March 29, 2021.",
+            [("4:30 p.m. local time", "2021-03-29T16:30"), ("March 29, 2021", "2021-03-29")],
+            [("2021-03-29", "March 29, 2021")],
+        ),
+        (
+            "The blast came at 10:35 a.m. (0735 GMT) on Friday.",
+            [
+                ("10:35 a.m.", "2022-03-04T10:35"),
+                ("0735 GMT", "2022-03-04T07:35"),
+                ("Friday", "2022-03-04"),
+            ],
+            [("2022-03-04", "Friday")],
+        ),
+        (
+            # A day in the next sentence, or after other words, is not the time's day.
+            "Officials met on Sunday. At 3 p.m. the vote closed. On Monday it reopened.",
+            [("Sunday", "2022-03-06"), ("3 p.m.", "2022-03-06T15:00"), ("Monday", "2022-03-07")],
+            [("2022-03-06", "Sunday"), ("2022-03-06", "3 p.m."), ("2022-03-07", "Monday")],
+        ),
+        (
+            "The vote opened at 9 a.m. yesterday.",
+            [("9 a.m. yesterday", "2022-03-08T09:00")],
+            [("2022-03-08", "9 a.m. yesterday")],
+        ),
+    ],
+)
+def test_a_time_of_day_takes_the_day_named_right_after_it(text, timexes, events):
+    result = extract(text, published=WED)
+    assert [(t.text, t.value) for t in result.timexes] == timexes
+    assert [(e.date.isoformat(), e.timex.text) for e in result.events] == events
+
+
 def test_the_next_day_is_anchored_on_the_last_date_mentioned():
     text = "The army entered the town on March 2. The next day, it withdrew."
     assert dates(text) == [("2022-03-02", "day"), ("2022-03-03", "day")]

@@ -107,6 +107,8 @@ def _classify(words: list[str], before: str, had_title: bool) -> str:
         return "place"
     if any(w in _ORG_CUES for w in lowered) or (len(words) == 1 and words[0].isupper()):
         return "organisation"
+    if any(w.endswith(("'s", "’s")) for w in lowered[:-1]):
+        return "organisation"  # a possessive inside a name: "Lloyd's List" (`_possessive_name`)
     if any(w in _PLACE_CUES for w in lowered):
         return "place"
     if before in _PLACE_PREPOSITIONS and len(words) <= 2:
@@ -116,6 +118,38 @@ def _classify(words: list[str], before: str, had_title: bool) -> str:
     if 2 <= len(words) <= 4 and looks_like_a_name and before not in _NOT_BEFORE_PEOPLE:
         return "person"
     return "other"
+
+
+# A publication or firm whose name holds a possessive ends in one of these: "Lloyd's List",
+# "Moody's Investors Service", "McDonald's Corp".
+_POSSESSIVE_NAME_ENDS = _ORG_CUES | {"list", "journal", "register", "gazette", "service", "review"}
+
+
+def _possessive_name(tokens: list[str], i: int, words: list[str]) -> list[str]:
+    """The words of a name that runs on past the possessive at `tokens[i]`, or none.
+
+    "Egypt's Suez Canal Authority" and "Russia's Gazprom" are two names (a place's
+    possessive, or no firm's word at the end); "Lloyd's List" is one.
+    """
+    raw = tokens[i]
+    if not raw.endswith(("'s", "’s")) or words:
+        return []
+    owner = raw[:-2]
+    if not owner or owner.lower() in _COUNTRIES or owner.lower() in _TITLES:
+        return []
+    following: list[str] = []
+    for token in tokens[i + 1 : i + 5]:
+        word = _clean(token)
+        if not word or not _is_capitalised(word) or word.lower() in _CALENDAR:
+            break
+        following.append(word)
+        if word != token:
+            break  # punctuation or another possessive ends the name here
+    while following and following[-1].lower() not in _POSSESSIVE_NAME_ENDS:
+        following.pop()
+    if not following:
+        return []
+    return [raw, *following]
 
 
 def find_entities(sentence: str) -> list[EntityMention]:
@@ -141,6 +175,11 @@ def find_entities(sentence: str) -> list[EntityMention]:
             raw = tokens[i]
             word = _clean(raw)
             if word and _is_capitalised(word) and word.lower() not in _CALENDAR:
+                named = _possessive_name(tokens, i, words)
+                if named:
+                    words += named
+                    i += len(named)
+                    break
                 words.append(word)
                 i += 1
                 if word != raw:

@@ -101,22 +101,24 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
     tenses_of: SentenceTenses | None = None
     table = language(base)
     since_words = table.since_words if table is not None else frozenset()
-    for mention in find_mentions(text, lang):
-        # Expressions come in order: most share the previous one's sentence.
-        if sentence is None or not (sentence.start <= mention.start < sentence.end):
-            sentence = sentence_at(mention.start)
-            tenses_of = None  # the sentence's tense markers, once an expression needs them
-        tense = Tense.UNKNOWN
-        if sentence is not None and mention.kind not in TENSE_FREE_KINDS:
+
+    def tense_of(mention: Mention) -> Tense:
+        """The tense of the clause around `mention`, in the current sentence."""
+        nonlocal tenses_of
+        if sentence is None or mention.kind in TENSE_FREE_KINDS:
+            return Tense.UNKNOWN
+        if tenses_of is None:
+            tenses_of = tenses.get(sentence.text)
             if tenses_of is None:
-                tenses_of = tenses.get(sentence.text)
-                if tenses_of is None:
-                    if len(tenses) >= _MEMO_LIMIT:
-                        tenses.clear()
-                    tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
-            offset = mention.start - sentence.start
-            tense = tenses_of.tense_at(offset, offset + len(mention.text))
+                if len(tenses) >= _MEMO_LIMIT:
+                    tenses.clear()
+                tenses_of = tenses[sentence.text] = SentenceTenses(sentence.text, lang)
+        offset = mention.start - sentence.start
+        return tenses_of.tense_at(offset, offset + len(mention.text))
+
+    def resolution_of(mention: Mention) -> Resolution | None:
         anchors = (anchor, period_anchor, quarter_anchor)
+        tense = tense_of(mention)
         before = previous_word(text, mention.start)
         after = next_word(text, mention.end)
         # The resolution tells apart only the words before in the sets below and the words
@@ -137,6 +139,27 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
             if len(resolutions) >= _MEMO_LIMIT:
                 resolutions.clear()
             resolutions[key] = resolution
+        return resolution
+
+    mentions = find_mentions(text, lang)
+    for number, mention in enumerate(mentions):
+        # Expressions come in order: most share the previous one's sentence.
+        if sentence is None or not (sentence.start <= mention.start < sentence.end):
+            sentence = sentence_at(mention.start)
+            tenses_of = None  # the sentence's tense markers, once an expression needs them
+        day_after = None
+        if mention.kind == "clock" and sentence is not None:
+            day_after = _day_named_after(text, mentions, number, sentence.end)
+            if day_after is not None:
+                # "at 10 a.m. on Monday": the hour is on the day named next, not on the last
+                # day mentioned. That expression keeps its own timex and dates the event.
+                day = resolution_of(day_after)
+                if day is not None and day.resolved is not None:
+                    fields = {**mention.fields, "on": day.resolved.date.isoformat()}
+                    mention = Mention(mention.start, mention.end, mention.text, "clock", fields)
+                else:
+                    day_after = None
+        resolution = resolution_of(mention)
         if resolution is None:
             continue
         timex = Timex(mention.start, mention.end, mention.text, resolution.type, resolution.value)
@@ -151,13 +174,40 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
                 anchor = resolved.date
             elif resolved.rule == "quarter":
                 quarter_anchor = resolved.date
-            if sentence is not None:
+            if sentence is not None and day_after is None:
                 # One event per sentence and date: the first one (`deduplicate`).
                 event_key = (sentence.start, resolved.date, resolved.precision, resolved.end_date)
                 if event_key not in event_keys and (event := make_event(sentence, timex, resolved)):
                     event_keys.add(event_key)
                     events.append(event)
     return ExtractionResult(timexes=timexes, events=events)
+
+
+# What may stand between a time of day and the day named after it: "at 10 a.m. on Monday",
+# "10 a.m., Monday", "at 10:35 a.m. (0735 GMT) on Friday" (for both times).
+_BEFORE_NAMED_DAY = re.compile(
+    r"[^\S\n]{0,3}(?:\)[^\S\n]{0,3})?(?:\([^()\n]{1,30}\)[^\S\n]{0,3})?(?:,[^\S\n]{0,3})?"
+    r"(?:(?i:on)[^\S\n]{1,3})?"
+)
+_NAMED_DAY_KINDS = frozenset({"weekday", "day-month", "month-day", "deictic", "iso", "numeric"})
+
+
+def _day_named_after(
+    text: str, mentions: list[Mention], number: int, sentence_end: int
+) -> Mention | None:
+    """The day expression right after the time of day `mentions[number]`, if it has none."""
+    clock = mentions[number]
+    if any(clock.fields.get(name) for name in ("wd", "d", "deictic", "on")):
+        return None  # the time names its own day: "9 a.m. Thursday", "noon yesterday"
+    for later in mentions[number + 1 : number + 3]:
+        if later.start >= sentence_end:
+            return None
+        if later.kind in _NAMED_DAY_KINDS:
+            gap = _BEFORE_NAMED_DAY.match(text, clock.end, later.start)
+            return later if gap is not None and gap.end() == later.start else None
+        if later.kind != "clock":
+            return None  # only a time in another zone may stand between: "(0735 GMT)"
+    return None
 
 
 # Entries kept per text in each memo of `extract` before it starts afresh.

@@ -684,6 +684,11 @@ def _clock_day(mention: Mention, context: Context) -> tuple[datetime.date, str] 
     elif mention.get("d"):
         day = _resolve_day_and_month(Mention(0, 0, "", "month-day", fields), context)
         resolved = day.resolved if day else None
+    elif mention.get("on"):
+        # Set by the pipeline from the day named right after: "at 10 a.m. on Monday".
+        return datetime.date.fromisoformat(
+            mention.get("on") or ""
+        ), "time of day on the day named after it"
     else:
         date = context.anchor or context.published
         return date, "time of day on the last day mentioned"
