@@ -529,8 +529,10 @@ class _TriggerWords:
     # The words of two letters or more by their first two letters; the one-letter words.
     by_start: dict[str, tuple[str, ...]] = field(default_factory=dict)
     letters: tuple[str, ...] = ()
-    # The triggers that count only at the start of a run of letters ("^day").
-    at_word_start: frozenset[str] = frozenset()
+    # The triggers that count only at the start of a run of letters ("^day"), by their word.
+    at_word_start: dict[str, str] = field(default_factory=dict)
+    # The length of the shortest word: a shorter run of letters holds none.
+    shortest: int = 1
 
     def inside(self, token: str) -> tuple[str, ...]:
         held = self.held.get(token)
@@ -546,7 +548,8 @@ class _TriggerWords:
         found = [w for w in self.letters if w in token]
         by_start = self.by_start
         starts_with = token.startswith
-        for i in range(len(token) - 1):
+        # No word of two letters or more starts in the last (shortest - 1) letters.
+        for i in range(len(token) - max(1, self.shortest - 1)):
             words = by_start.get(token[i : i + 2])
             if words:
                 found += [w for w in words if starts_with(w, i)]
@@ -566,13 +569,20 @@ def _trigger_words(triggers: frozenset[str]) -> _TriggerWords:
             by_start.setdefault(word[:2], []).append(word)
     letters = tuple(sorted(w for w in words if len(w) == 1))
     by_start_words = {k: tuple(v) for k, v in by_start.items()}
-    return _TriggerWords(words, {}, by_start_words, letters, at_start)
+    at_word_start = {_bare(t): t for t in at_start}
+    shortest = min(map(len, words), default=1)
+    return _TriggerWords(words, {}, by_start_words, letters, at_word_start, shortest)
+
+
+@cache
+def _letter_runs(shortest: int) -> re.Pattern[str]:
+    """Runs of at least `shortest` lower-case ASCII letters."""
+    return re.compile(rf"[a-z]{{{max(1, shortest)},}}")
 
 
 # The characters that case-insensitive matching takes for an ASCII letter besides its two
 # cases (U+0130 "İ" lower-cases to two characters, so it is mapped before lower-casing).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
-_LETTER_RUN = re.compile(r"[a-z]+")
 _LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -598,10 +608,17 @@ class TriggerIndex:
         folded = _folded(text)
         trigger_words = _words_of(patterns)
         inside = trigger_words.inside
+        held = trigger_words.held.get  # the usual case, without a call to `inside`
         present: set[str] = set()
-        for token in set(_LETTER_RUN.findall(folded)):
-            present.update(inside(token))
+        # A run of letters shorter than every trigger word holds none of them.
+        for token in set(_letter_runs(trigger_words.shortest).findall(folded)):
+            found_in = held(token)
+            if found_in is None:
+                found_in = inside(token)
+            if found_in:
+                present.update(found_in)
         find = folded.find
+        at_word_start = trigger_words.at_word_start
         for word in present:
             # Every occurrence, overlapping ones included: a trigger may sit inside a word.
             found = self.words[word] = []
@@ -609,12 +626,11 @@ class TriggerIndex:
             while at >= 0:
                 found.append((at, at + 1))
                 at = find(word, at + 1)
-        for trigger in trigger_words.at_word_start:
-            everywhere = self.words.get(trigger[1:])
-            if everywhere:
+            trigger = at_word_start.get(word)
+            if trigger is not None:
                 self.words[trigger] = [
                     (at, end)
-                    for at, end in everywhere
+                    for at, end in found
                     if at == 0 or folded[at - 1] not in _LOWER_LETTERS
                 ]
         self._long_runs: dict[re.Pattern[str], list[tuple[int, int]]] = {}
