@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from timeline import services
-from timeline.density import MAX_BARS, Unit, density_chart, unit_for_span
+from timeline.density import MAX_BARS, MIN_SLOTS, SLOT, Unit, density_chart, unit_for_span
 from timeline.models import Entity, Event, Source
 from timeline.selectors import TimelineFilters, story_density, story_events
 
@@ -70,6 +70,16 @@ def test_each_bar_links_to_its_own_dates_and_the_tallest_fills_the_height():
     assert bars[D(2021, 3, 24)].height == 0
     assert bars[D(2021, 3, 23)].title == "23 March 2021: 10 reports"
     assert bars[D(2021, 3, 25)].x > bars[D(2021, 3, 23)].x
+
+
+def test_a_chart_of_a_few_bars_stands_them_in_the_middle_rather_than_stretching_them():
+    one = chart([(D(2021, 3, 23), 1)])
+    [bar] = one.bars
+    assert one.narrow and one.width == MIN_SLOTS * SLOT
+    assert bar.x + bar.width / 2 == pytest.approx(one.width / 2)
+    many = chart([(D(2021, 3, 1), 1), (D(2021, 3, 31), 1)])
+    assert not many.narrow and many.width == len(many.bars) * SLOT
+    assert many.bars[0].x == pytest.approx((SLOT - many.bars[0].width) / 2)
 
 
 def test_month_bars_end_on_the_last_day_of_their_month():

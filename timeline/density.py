@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Bucket size by span: days for a few weeks, weeks for a few months, months for a few years,
 # then years (several per bar when needed), so a chart never has more than MAX_BARS bars.
@@ -18,6 +18,9 @@ BAR = 7.5
 HEIGHT = 100
 TOP_ROOM = 8
 MIN_BAR_HEIGHT = 2.5
+# A chart of fewer bars is drawn this many slots wide with its bars in the middle: one day
+# alone is a bar, not a block filling the column.
+MIN_SLOTS = 12
 # A few events far before or after the rest would flatten every bar (the demo story has the
 # canal's opening in 1869): up to this share of events go to "earlier"/"later" links instead.
 OUTLIER_SHARE = 0.05
@@ -127,7 +130,12 @@ class DensityChart:
 
     @property
     def width(self) -> int:
-        return len(self.bars) * SLOT
+        return max(len(self.bars), MIN_SLOTS) * SLOT
+
+    @property
+    def narrow(self) -> bool:
+        """Fewer bars than the chart has slots: they stand in the middle, labelled there."""
+        return len(self.bars) < MIN_SLOTS
 
     @property
     def height(self) -> int:
@@ -238,6 +246,9 @@ def density_chart(
         if bucket_end >= dt.date.max - dt.timedelta(days=1):
             break
         bucket = bucket_end + dt.timedelta(days=1)
+    if len(bars) < MIN_SLOTS:
+        shift = (MIN_SLOTS - len(bars)) * SLOT / 2
+        bars = [replace(bar, x=bar.x + shift) for bar in bars]
     return DensityChart(
         unit=unit,
         first=unit.start_of(first),
