@@ -612,20 +612,26 @@ def _matches(pattern: re.Pattern[str], text: str, index: TriggerIndex | None):
     return pattern.finditer(text) if index is None else finditer(pattern, index)
 
 
+# Each pattern with whether it marks a "body" inside its match: read once, not per text.
+_WITH_BODY = [(kind, pattern, "body" in pattern.groupindex) for kind, pattern in _COMPILED]
+
+
 def _candidates(text: str, index: TriggerIndex | None = None) -> list[tuple]:
     """(start, end, kind, match) of every match of every pattern, in pattern order."""
     found: list[tuple] = []
-    for kind, pattern in _COMPILED:
-        if "body" in pattern.groupindex:
-            for match in _matches(pattern, text, index):
+    append = found.append
+    for kind, pattern, has_body in _WITH_BODY:
+        matches = pattern.finditer(text) if index is None else finditer(pattern, index)
+        if has_body:
+            for match in matches:
                 start, end = match.span("body")
                 if start != end:
-                    found.append((start, end, kind, match))
+                    append((start, end, kind, match))
         else:
-            for match in _matches(pattern, text, index):
+            for match in matches:
                 start, end = match.span()
                 if start != end:
-                    found.append((start, end, kind, match))
+                    append((start, end, kind, match))
     return found
 
 
