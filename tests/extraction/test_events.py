@@ -143,5 +143,20 @@ def test_since_points_to_the_past_even_without_a_past_verb():
     assert dates("Russia is isolated since February 24.") == [("2022-02-24", "day")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A few words may stand between "since" and the point it counts from.
+        ("Police have searched for him since shortly after the Oct. 23 shooting.", "2021-10-23"),
+        ("Prices have risen since the late September talks.", "2021-09"),
+        # Anything else between them leaves the tense to the verb: the nearest October 23.
+        ("Since then the Oct. 23 vote has been on every agenda.", "2022-10-23"),
+    ],
+)
+def test_since_a_few_words_back_points_to_the_past(text, expected):
+    published = datetime.date(2022, 5, 6)
+    assert [iso for iso, _precision in dates(text, published)] == [expected]
+
+
 def test_until_points_to_the_future_when_no_verb_decides():
     assert dates("Talks in Antalya until March 20.") == [("2022-03-20", "day")]

@@ -121,6 +121,12 @@ def _extract(text: str, published: datetime.date, lang: str) -> ExtractionResult
         tense = tense_of(mention)
         before = previous_word(text, mention.start)
         after = next_word(text, mention.end)
+        if (
+            tense is not Tense.PAST
+            and before in _SINCE_GAP_WORDS
+            and _since_further_back(text, mention.start)
+        ):
+            tense = Tense.PAST  # "since shortly after the Oct. 23 slaying": a point passed
         # The resolution tells apart only the words before in the sets below and the words
         # after in NEXT_WORDS (lower case); any other acts as no word: so keyed, more share.
         following = after.lower()
@@ -208,6 +214,22 @@ def _day_named_after(
         if later.kind != "clock":
             return None  # only a time in another zone may stand between: "(0735 GMT)"
     return None
+
+
+# Words that may stand between "since" and the point it counts from.
+_SINCE_GAP_WORDS = frozenset("the shortly just soon after early late its their his her".split())
+
+
+def _since_further_back(text: str, start: int) -> bool:
+    """Whether "since" opens the phrase a few words before `start` ("since shortly after
+    the Oct. 23 slaying"); the words between are all in _SINCE_GAP_WORDS."""
+    for skip in range(1, 4):
+        word = previous_word(text, start, skip)
+        if word == "since":
+            return True
+        if word not in _SINCE_GAP_WORDS:
+            return False
+    return False
 
 
 # Entries kept per text in each memo of `extract` before it starts afresh.
