@@ -686,9 +686,8 @@ def _clock_day(mention: Mention, context: Context) -> tuple[datetime.date, str] 
         resolved = day.resolved if day else None
     elif mention.get("on"):
         # Set by the pipeline from the day named right after: "at 10 a.m. on Monday".
-        return datetime.date.fromisoformat(
-            mention.get("on") or ""
-        ), "time of day on the day named after it"
+        named_after = datetime.date.fromisoformat(mention.get("on") or "")
+        return named_after, "time of day on the day named after it"
     else:
         date = context.anchor or context.published
         return date, "time of day on the last day mentioned"
