@@ -395,10 +395,10 @@ def time_adversarial(size: int, cap: float, repeat: int = 1) -> list[Adversarial
         else:
             text = make(size)
             runs = [_time_extract(text) for _ in range(max(1, repeat))]
-            seconds, timexes = statistics.median(s for s, _n in runs), runs[0][1]
+            times = [seconds for seconds, _timexes in runs]
+            seconds = statistics.median(times)
             growth = _exponent(small, small_s, size, seconds)
-            result = AdversarialResult(name, size, seconds, timexes, growth)
-            result.runs = [s for s, _n in runs]
+            result = AdversarialResult(name, size, seconds, runs[0][1], growth, runs=times)
         results.append(result)
         timed = "~" if result.extrapolated else " "
         note = "  (extrapolated from the probe; not run)" if result.extrapolated else ""
